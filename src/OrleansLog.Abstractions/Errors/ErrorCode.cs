@@ -1,0 +1,50 @@
+namespace OrleansLog.Errors;
+
+/// <summary>Why an OrleansLog operation failed; the numbers match Kafka's error codes where Kafka has one.</summary>
+public enum ErrorCode
+{
+    /// <summary>No error.</summary>
+    None = 0,
+
+    /// <summary>The requested offset is outside the log's range [log start offset, log end offset].</summary>
+    OffsetOutOfRange = 1,
+
+    /// <summary>A record batch is malformed: bad magic, length, CRC or record encoding.</summary>
+    CorruptMessage = 2,
+
+    /// <summary>The topic (or the topic id a client cached) does not exist.</summary>
+    UnknownTopicOrPartition = 3,
+
+    /// <summary>This activation no longer owns the partition's log; retry to reach the current owner.</summary>
+    NotLeaderOrFollower = 6,
+
+    /// <summary>A record batch is larger than the topic's <c>max.message.bytes</c>.</summary>
+    MessageTooLarge = 10,
+
+    /// <summary>The topic already exists.</summary>
+    TopicAlreadyExists = 36,
+
+    /// <summary>The partition count is invalid (zero, too many, or a decrease).</summary>
+    InvalidPartitions = 37,
+
+    /// <summary>A topic configuration key or value is invalid.</summary>
+    InvalidConfig = 40,
+
+    /// <summary>The topic name breaks Kafka's naming rules.</summary>
+    InvalidTopic = 17,
+
+    /// <summary>A request argument is invalid.</summary>
+    InvalidRequest = 42,
+
+    /// <summary>A record in a batch is invalid (for example its encoding or count).</summary>
+    InvalidRecord = 87,
+
+    /// <summary>The broker could not complete the request for a transient reason; retrying may succeed.</summary>
+    KafkaStorageError = 56,
+
+    /// <summary>The operation timed out.</summary>
+    RequestTimedOut = 7,
+
+    /// <summary>The topic is being deleted.</summary>
+    TopicDeletionPending = 1001,
+}
