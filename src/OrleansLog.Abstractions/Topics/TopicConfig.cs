@@ -1,0 +1,138 @@
+using System.Globalization;
+using OrleansLog.Errors;
+
+namespace OrleansLog.Topics;
+
+/// <summary>A topic's effective configuration, with Kafka's names and meanings.</summary>
+[GenerateSerializer, Immutable]
+public sealed record TopicConfig
+{
+    /// <summary>The largest record batch a partition accepts (the append-blob block limit caps it at 4 MiB).</summary>
+    public const int MaxMessageBytesLimit = 4 * 1024 * 1024;
+
+    /// <summary>The configuration every key's default gives.</summary>
+    public static TopicConfig Default { get; } = new();
+
+    /// <summary>Every configuration key a topic accepts, with a one-line description.</summary>
+    public static IReadOnlyDictionary<string, string> Keys { get; } = new Dictionary<string, string>
+    {
+        [TopicConfigKeys.CleanupPolicy] = "What happens to old segments: 'delete'.",
+        [TopicConfigKeys.RetentionMs] = "Delete sealed segments whose newest record is older than this many ms; -1 keeps them forever.",
+        [TopicConfigKeys.RetentionBytes] = "Delete the oldest sealed segments while a partition holds more than this many bytes; -1 for no limit.",
+        [TopicConfigKeys.SegmentBytes] = "Seal the active segment when it reaches this many bytes.",
+        [TopicConfigKeys.SegmentMs] = "Seal the active segment when it is this many ms old.",
+        [TopicConfigKeys.MaxMessageBytes] = "The largest record batch a partition accepts, in bytes (at most 4 MiB).",
+        [TopicConfigKeys.MessageTimestampType] = "'CreateTime' keeps the producer's timestamps; 'LogAppendTime' stamps the partition's clock.",
+        [TopicConfigKeys.FlushMs] = "How long acks=Leader data may wait in memory before it is written to blob storage.",
+        [TopicConfigKeys.FlushBytes] = "Write to blob storage as soon as this many unflushed bytes are waiting (at most 4 MiB).",
+        [TopicConfigKeys.IndexIntervalBytes] = "Add a sparse index entry every this many bytes of segment data.",
+    };
+
+    /// <summary>Kafka's <c>cleanup.policy</c>.</summary>
+    [Id(0)]
+    public CleanupPolicy CleanupPolicy { get; init; } = CleanupPolicy.Delete;
+
+    /// <summary>Kafka's <c>retention.ms</c>; -1 keeps data forever.</summary>
+    [Id(1)]
+    public long RetentionMs { get; init; } = 7L * 24 * 60 * 60 * 1000;
+
+    /// <summary>Kafka's <c>retention.bytes</c> per partition; -1 for no limit.</summary>
+    [Id(2)]
+    public long RetentionBytes { get; init; } = -1;
+
+    /// <summary>Kafka's <c>segment.bytes</c>.</summary>
+    [Id(3)]
+    public int SegmentBytes { get; init; } = 128 * 1024 * 1024;
+
+    /// <summary>Kafka's <c>segment.ms</c>.</summary>
+    [Id(4)]
+    public long SegmentMs { get; init; } = 7L * 24 * 60 * 60 * 1000;
+
+    /// <summary>Kafka's <c>max.message.bytes</c>: the largest batch accepted.</summary>
+    [Id(5)]
+    public int MaxMessageBytes { get; init; } = 1024 * 1024 + 12;
+
+    /// <summary>Kafka's <c>message.timestamp.type</c>.</summary>
+    [Id(6)]
+    public Records.TimestampType MessageTimestampType { get; init; } = Records.TimestampType.CreateTime;
+
+    /// <summary>OrleansLog's <c>flush.ms</c>: the longest acks=Leader data waits before it is flushed.</summary>
+    [Id(7)]
+    public long FlushMs { get; init; } = 50;
+
+    /// <summary>OrleansLog's <c>flush.bytes</c>: flush as soon as this much is waiting.</summary>
+    [Id(8)]
+    public int FlushBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>Kafka's <c>index.interval.bytes</c>.</summary>
+    [Id(9)]
+    public int IndexIntervalBytes { get; init; } = 4096;
+
+    /// <summary>Applies <paramref name="overrides"/> to the defaults, rejecting unknown keys and bad values with <see cref="InvalidConfigException"/>.</summary>
+    public static TopicConfig Parse(IReadOnlyDictionary<string, string>? overrides)
+    {
+        var config = Default;
+        if (overrides is null)
+        {
+            return config;
+        }
+
+        foreach (var (key, value) in overrides)
+        {
+            config = config.With(key, value);
+        }
+
+        return config;
+    }
+
+    /// <summary>Every key with its effective value, as Kafka's describe shows them.</summary>
+    public IReadOnlyDictionary<string, string> ToDictionary() => new SortedDictionary<string, string>(StringComparer.Ordinal)
+    {
+        [TopicConfigKeys.CleanupPolicy] = "delete",
+        [TopicConfigKeys.RetentionMs] = Format(RetentionMs),
+        [TopicConfigKeys.RetentionBytes] = Format(RetentionBytes),
+        [TopicConfigKeys.SegmentBytes] = Format(SegmentBytes),
+        [TopicConfigKeys.SegmentMs] = Format(SegmentMs),
+        [TopicConfigKeys.MaxMessageBytes] = Format(MaxMessageBytes),
+        [TopicConfigKeys.MessageTimestampType] = MessageTimestampType.ToString(),
+        [TopicConfigKeys.FlushMs] = Format(FlushMs),
+        [TopicConfigKeys.FlushBytes] = Format(FlushBytes),
+        [TopicConfigKeys.IndexIntervalBytes] = Format(IndexIntervalBytes),
+    };
+
+    private TopicConfig With(string key, string value) => key switch
+    {
+        TopicConfigKeys.CleanupPolicy => value.Trim() == "delete"
+            ? this with { CleanupPolicy = CleanupPolicy.Delete }
+            : throw new InvalidConfigException($"cleanup.policy '{value}' is not supported; OrleansLog supports 'delete' (compaction is not available yet)."),
+        TopicConfigKeys.RetentionMs => this with { RetentionMs = ParseLong(key, value, -1, long.MaxValue, "-1 (forever) or a positive number of ms") },
+        TopicConfigKeys.RetentionBytes => this with { RetentionBytes = ParseLong(key, value, -1, long.MaxValue, "-1 (no limit) or a positive number of bytes") },
+        TopicConfigKeys.SegmentBytes => this with { SegmentBytes = (int)ParseLong(key, value, 1024, int.MaxValue, "1024 to 2147483647 bytes") },
+        TopicConfigKeys.SegmentMs => this with { SegmentMs = ParseLong(key, value, 1, long.MaxValue, "a positive number of ms") },
+        TopicConfigKeys.MaxMessageBytes => this with { MaxMessageBytes = (int)ParseLong(key, value, 0, MaxMessageBytesLimit, "0 to 4194304 bytes (one append-blob block)") },
+        TopicConfigKeys.MessageTimestampType => this with { MessageTimestampType = ParseTimestampType(value) },
+        TopicConfigKeys.FlushMs => this with { FlushMs = ParseLong(key, value, 0, long.MaxValue, "0 or a positive number of ms") },
+        TopicConfigKeys.FlushBytes => this with { FlushBytes = (int)ParseLong(key, value, 1, MaxMessageBytesLimit, "1 to 4194304 bytes") },
+        TopicConfigKeys.IndexIntervalBytes => this with { IndexIntervalBytes = (int)ParseLong(key, value, 0, int.MaxValue, "0 or a positive number of bytes") },
+        _ => throw new InvalidConfigException($"Unknown topic config '{key}'. Known keys: {string.Join(", ", Keys.Keys)}."),
+    };
+
+    private static long ParseLong(string key, string value, long min, long max, string rule)
+    {
+        if (!long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed) || parsed < min || parsed > max)
+        {
+            throw new InvalidConfigException($"Invalid value '{value}' for {key}: expected {rule}.");
+        }
+
+        return parsed;
+    }
+
+    private static Records.TimestampType ParseTimestampType(string value) => value.Trim() switch
+    {
+        "CreateTime" => Records.TimestampType.CreateTime,
+        "LogAppendTime" => Records.TimestampType.LogAppendTime,
+        _ => throw new InvalidConfigException($"Invalid value '{value}' for message.timestamp.type: expected 'CreateTime' or 'LogAppendTime'."),
+    };
+
+    private static string Format(long value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,185 @@
+using OrleansLog.Errors;
+using OrleansLog.Partitions;
+using OrleansLog.Records;
+
+namespace OrleansLog.Client;
+
+/// <summary>
+/// Prefetches one assigned partition: a loop of long-poll fetches that queues whole batches for the consumer, pausing while
+/// more than <see cref="ConsumerOptions.PrefetchBytesPerPartition"/> wait to be consumed.
+/// </summary>
+internal sealed class PartitionFetcher(TopicPartition partition, OrleansLogClient client, ConsumerOptions options, Action<FetchedChunk> deliver)
+{
+    private readonly object _lock = new();
+    private CancellationTokenSource? _cancel;
+    private Task _loop = Task.CompletedTask;
+    private long _queuedBytes;
+    private TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public TopicPartition Partition { get; } = partition;
+
+    /// <summary>Bumped by every restart; chunks of an older generation are dropped.</summary>
+    public int Generation { get; private set; }
+
+    /// <summary>The next offset the consumer hands out (consumer thread only); <see cref="Offset.Unset"/> until known.</summary>
+    public long Position { get; set; } = Offset.Unset;
+
+    /// <summary>The partition's high watermark as of the last fetch, or -1.</summary>
+    public long HighWatermark { get; private set; } = -1;
+
+    /// <summary>Starts (or restarts) fetching at <paramref name="offset"/>, which may be <see cref="Offset.Beginning"/>, <see cref="Offset.End"/> or <see cref="Offset.Unset"/>.</summary>
+    public void Start(long offset)
+    {
+        lock (_lock)
+        {
+            _cancel?.Cancel();
+            _cancel = new CancellationTokenSource();
+            Generation++;
+            Position = offset >= 0 ? offset : Offset.Unset;
+            Interlocked.Exchange(ref _queuedBytes, 0);
+            _drained.TrySetResult();
+            var generation = Generation;
+            var token = _cancel.Token;
+            var previous = _loop;
+            _loop = Task.Run(() => RunAsync(previous, offset, generation, token));
+        }
+    }
+
+    /// <summary>Stops fetching.</summary>
+    public Task StopAsync()
+    {
+        lock (_lock)
+        {
+            _cancel?.Cancel();
+            Generation++;
+            return _loop;
+        }
+    }
+
+    /// <summary>The consumer finished with a chunk: room for more prefetching.</summary>
+    public void Consumed(int bytes)
+    {
+        if (Interlocked.Add(ref _queuedBytes, -bytes) < options.PrefetchBytesPerPartition)
+        {
+            _drained.TrySetResult();
+        }
+    }
+
+    private async Task RunAsync(Task previous, long offset, int generation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await previous.ConfigureAwait(false);
+        }
+        catch
+        {
+            // The previous loop's failure was already delivered.
+        }
+
+        var backoff = options.RetryBackoff;
+        var position = offset;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (position < 0)
+                {
+                    position = await ResolveAsync(position, cancellationToken).ConfigureAwait(false);
+                    deliver(new FetchedChunk(this, generation, default, ResetPosition: position));
+                }
+
+                await WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
+                var metadata = await client.Metadata.GetAsync(Partition.Topic, cancellationToken).ConfigureAwait(false);
+                var grain = client.GrainFactory.GetGrain<IPartitionGrain>(new PartitionGrainKey(Partition.Topic, metadata.TopicId, Partition.Partition).ToString());
+                var result = await grain.FetchAsync(position, options.MaxPartitionFetchBytes, options.FetchMaxWait).WaitAsync(cancellationToken).ConfigureAwait(false);
+                HighWatermark = result.HighWatermark;
+                foreach (var chunk in result.Chunks)
+                {
+                    foreach (var batch in new RecordBatchSequence(chunk))
+                    {
+                        position = Math.Max(position, RecordBatchHeader.Read(batch.Span).LastOffset + 1);
+                    }
+
+                    Interlocked.Add(ref _queuedBytes, chunk.Length);
+                    deliver(new FetchedChunk(this, generation, chunk));
+                }
+
+                backoff = options.RetryBackoff;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (OffsetOutOfRangeException e) when (options.AutoOffsetReset != AutoOffsetReset.None)
+            {
+                position = options.AutoOffsetReset == AutoOffsetReset.Earliest ? e.LogStartOffset : e.LogEndOffset;
+                deliver(new FetchedChunk(this, generation, default, ResetPosition: position));
+            }
+            catch (UnknownTopicException e)
+            {
+                if (!await TopicStillExistsAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    deliver(new FetchedChunk(this, generation, default, Error: e));
+                    return;
+                }
+
+                // The topic was re-created under the same name: the cached id was refreshed; fetch again.
+            }
+            catch (Exception e) when (Retry.IsTransient(e))
+            {
+                await Task.Delay(backoff, cancellationToken).ConfigureAwait(false);
+                backoff = Retry.NextBackoff(backoff, TimeSpan.FromSeconds(1));
+            }
+            catch (Exception e)
+            {
+                deliver(new FetchedChunk(this, generation, default, Error: e));
+                return;
+            }
+        }
+    }
+
+    private async Task<long> ResolveAsync(long offset, CancellationToken cancellationToken)
+    {
+        var spec = offset switch
+        {
+            Offset.Beginning => OffsetSpec.Earliest,
+            Offset.End => OffsetSpec.Latest,
+            _ => options.AutoOffsetReset switch
+            {
+                AutoOffsetReset.Earliest => OffsetSpec.Earliest,
+                AutoOffsetReset.Latest => OffsetSpec.Latest,
+                _ => throw new OffsetOutOfRangeException(Partition.Topic, Partition.Partition, offset, -1, -1),
+            },
+        };
+        var found = await client.Admin.ListOffsetAsync(Partition, spec, cancellationToken).ConfigureAwait(false);
+        return found.Offset;
+    }
+
+    private async Task<bool> TopicStillExistsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.Metadata.RefreshAsync(Partition.Topic, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (UnknownTopicException)
+        {
+            return false;
+        }
+    }
+
+    private async Task WaitForRoomAsync(CancellationToken cancellationToken)
+    {
+        while (Interlocked.Read(ref _queuedBytes) >= options.PrefetchBytesPerPartition)
+        {
+            var drained = _drained;
+            if (drained.Task.IsCompleted)
+            {
+                Interlocked.CompareExchange(ref _drained, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), drained);
+                continue;
+            }
+
+            await drained.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

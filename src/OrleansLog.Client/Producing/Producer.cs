@@ -1,0 +1,508 @@
+using System.Collections.Concurrent;
+using OrleansLog.Client.Partitioning;
+using OrleansLog.Client.Serialization;
+using OrleansLog.Errors;
+using OrleansLog.Partitions;
+using OrleansLog.Records;
+using OrleansLog.Topics;
+
+namespace OrleansLog.Client;
+
+/// <summary>
+/// Produces records to topics. Records are grouped per partition into v2 batches (<see cref="ProducerOptions.BatchSize"/>,
+/// <see cref="ProducerOptions.Linger"/>); each partition has at most one append in flight, and batches sealed meanwhile travel together
+/// in the next call. Thread-safe.
+/// </summary>
+public sealed class Producer<TKey, TValue> : IAsyncDisposable
+{
+    private readonly OrleansLogClient _client;
+    private readonly ProducerOptions _options;
+    private readonly ISerializer<TKey> _keySerializer;
+    private readonly ISerializer<TValue> _valueSerializer;
+    private readonly ConcurrentDictionary<TopicPartition, PartitionAccumulator> _accumulators = new();
+    private readonly ConcurrentDictionary<string, StrongBox> _sticky = new(StringComparer.Ordinal);
+    private readonly object _bufferLock = new();
+    private readonly object _orderLock = new();
+    private Task _queuedBehind = Task.CompletedTask;
+    private long _bufferedBytes;
+    private TaskCompletionSource _bufferFreed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _disposed;
+
+    internal Producer(OrleansLogClient client, ProducerOptions options, ISerializer<TKey> keySerializer, ISerializer<TValue> valueSerializer)
+    {
+        options.Validate();
+        _client = client;
+        _options = options;
+        _keySerializer = keySerializer;
+        _valueSerializer = valueSerializer;
+    }
+
+    /// <summary>The settings this producer runs with.</summary>
+    public ProducerOptions Options => _options;
+
+    /// <summary>Produces one record to a partition the partitioner picks, and returns where it landed once the topic acknowledged it.</summary>
+    public Task<DeliveryResult> ProduceAsync(string topic, Message<TKey, TValue> message, CancellationToken cancellationToken = default) =>
+        ProduceCoreAsync(topic, null, message, cancellationToken);
+
+    /// <summary>Produces one record to the given partition.</summary>
+    public Task<DeliveryResult> ProduceAsync(TopicPartition partition, Message<TKey, TValue> message, CancellationToken cancellationToken = default) =>
+        ProduceCoreAsync(partition.Topic, partition.Partition, message, cancellationToken);
+
+    /// <summary>
+    /// Queues one record and returns as soon as it is queued (waiting only while <see cref="ProducerOptions.BufferMemory"/> is full);
+    /// <paramref name="onDelivery"/>, if given, is called with the result or the error. For high-rate producing without a task per record.
+    /// </summary>
+    public async ValueTask SendAsync(string topic, Message<TKey, TValue> message, Action<DeliveryResult, Exception?>? onDelivery = null, CancellationToken cancellationToken = default)
+    {
+        await EnqueueAsync(topic, null, message, onDelivery, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends every queued record now and waits until each has been acknowledged or has failed.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        var waits = new List<Task>();
+        foreach (var accumulator in _accumulators.Values)
+        {
+            bool start;
+            lock (accumulator)
+            {
+                accumulator.SealOpen();
+                start = StartSendingIfIdle(accumulator);
+                if (accumulator.LastSealed is { } last)
+                {
+                    waits.Add(last.Completion.Task);
+                }
+            }
+
+            if (start)
+            {
+                _ = SendLoopAsync(accumulator);
+            }
+        }
+
+        try
+        {
+            await Task.WhenAll(waits).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Failed deliveries are reported to their ProduceAsync callers and handlers; flushing only waits for them.
+        }
+    }
+
+    /// <summary>Flushes and stops the producer.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        await FlushAsync().ConfigureAwait(false);
+        _disposed = true;
+        foreach (var accumulator in _accumulators.Values)
+        {
+            lock (accumulator)
+            {
+                accumulator.Dispose();
+            }
+        }
+    }
+
+    private async Task<DeliveryResult> ProduceCoreAsync(string topic, int? partition, Message<TKey, TValue> message, CancellationToken cancellationToken)
+    {
+        var (batch, index, tp, timestamp) = await EnqueueAsync(topic, partition, message, null, cancellationToken).ConfigureAwait(false);
+        var result = await batch.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new DeliveryResult(
+            tp.Topic,
+            tp.Partition,
+            result.BaseOffset < 0 ? -1 : result.BaseOffset + index,
+            result.LogAppendTime >= 0 ? result.LogAppendTime : timestamp);
+    }
+
+    // Records are queued strictly in call order, as Kafka's send() does: while one call waits (for metadata or buffer memory),
+    // later calls chain behind it instead of overtaking it. The common path (metadata cached, buffer free) is synchronous.
+    private ValueTask<(ProducerBatch Batch, int Index, TopicPartition Partition, long Timestamp)> EnqueueAsync(
+        string topic,
+        int? explicitPartition,
+        Message<TKey, TValue> message,
+        Action<DeliveryResult, Exception?>? onDelivery,
+        CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(message);
+        var key = _keySerializer.Serialize(message.Key);
+        var value = _valueSerializer.Serialize(message.Value);
+        var record = new PendingRecord(topic, explicitPartition, key, value, message.Headers, message.Timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), EstimateSize(key, value, message.Headers), onDelivery);
+        lock (_orderLock)
+        {
+            if (_queuedBehind.IsCompleted
+                && _client.Metadata.TryGetCached(topic, out var metadata)
+                && TryReserveBuffer(record.Size))
+            {
+                return ValueTask.FromResult(Append(metadata, record));
+            }
+
+            var queued = EnqueueInOrderAsync(_queuedBehind, record, cancellationToken);
+            _queuedBehind = queued;
+            return new ValueTask<(ProducerBatch, int, TopicPartition, long)>(queued);
+        }
+    }
+
+    private async Task<(ProducerBatch Batch, int Index, TopicPartition Partition, long Timestamp)> EnqueueInOrderAsync(Task previous, PendingRecord record, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await previous.ConfigureAwait(false);
+        }
+        catch
+        {
+            // The earlier record's failure is its caller's; this one goes on.
+        }
+
+        var metadata = await _client.Metadata.GetAsync(record.Topic, cancellationToken).ConfigureAwait(false);
+        await ReserveBufferAsync(record.Size, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return Append(metadata, record);
+        }
+        catch
+        {
+            ReleaseBuffer(record.Size);
+            throw;
+        }
+    }
+
+    private (ProducerBatch Batch, int Index, TopicPartition Partition, long Timestamp) Append(TopicDescription metadata, PendingRecord record)
+    {
+        var size = record.Size;
+        if (size + RecordBatchHeader.Size > _options.MaxRequestSize || size + RecordBatchHeader.Size > metadata.Config.MaxMessageBytes)
+        {
+            ReleaseBuffer(size);
+            throw new RecordTooLargeException($"The record is about {size} bytes; the producer sends at most {_options.MaxRequestSize} bytes per request (ProducerOptions.MaxRequestSize) and topic '{record.Topic}' accepts batches of at most {metadata.Config.MaxMessageBytes} bytes (max.message.bytes).");
+        }
+
+        var partition = ChoosePartition(metadata, record.ExplicitPartition, record.Key);
+        var tp = new TopicPartition(record.Topic, partition);
+        var accumulator = _accumulators.GetOrAdd(tp, static (p, compression) => new PartitionAccumulator(p, compression), _options.Compression);
+        ProducerBatch batch;
+        int index;
+        bool start, sealedFull;
+        lock (accumulator)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var limit = Math.Min(Math.Min(_options.BatchSize, _options.MaxRequestSize), metadata.Config.MaxMessageBytes);
+            sealedFull = accumulator.Open is not null && accumulator.Builder.EstimatedSize + size > limit && accumulator.SealOpen();
+            var fresh = accumulator.Open is null;
+            batch = accumulator.Open ??= new ProducerBatch(tp);
+            accumulator.Builder.Append(record.Timestamp, record.Key, record.Value, record.Headers);
+            index = batch.RecordCount++;
+            batch.BufferedBytes += size;
+            if (record.OnDelivery is not null)
+            {
+                batch.AddHandler(index, record.Timestamp, record.OnDelivery);
+            }
+
+            // With no linger, send now if nothing is in flight; otherwise the batch fills until the sender is free.
+            if (_options.Linger == TimeSpan.Zero && !accumulator.Sending)
+            {
+                accumulator.SealOpen();
+            }
+
+            start = StartSendingIfIdle(accumulator);
+            if (fresh && accumulator.Open == batch && _options.Linger > TimeSpan.Zero)
+            {
+                _ = LingerAsync(accumulator, batch);
+            }
+        }
+
+        if (sealedFull && metadata.PartitionCount > 1 && record.ExplicitPartition is null && record.Key is null)
+        {
+            // Kafka's sticky partitioner: null-key records stick to one partition until its batch is full.
+            NextSticky(record.Topic, metadata.PartitionCount, partition);
+        }
+
+        if (start)
+        {
+            _ = SendLoopAsync(accumulator);
+        }
+
+        return (batch, index, tp, record.Timestamp);
+    }
+
+    private int ChoosePartition(TopicDescription metadata, int? explicitPartition, byte[]? key)
+    {
+        var count = metadata.PartitionCount;
+        if (explicitPartition is { } p)
+        {
+            if (p < 0 || p >= count)
+            {
+                throw new UnknownTopicException($"Topic '{metadata.Name}' has partitions 0 to {count - 1}; partition {p} does not exist.");
+            }
+
+            return p;
+        }
+
+        switch (_options.Partitioner)
+        {
+            case PartitionerType.Murmur2Random when key is not null:
+                return KafkaPartitioner.Murmur2Partition(key, count);
+            case PartitionerType.Consistent:
+                return KafkaPartitioner.ConsistentPartition(key ?? [], count);
+            case PartitionerType.ConsistentRandom when key is { Length: > 0 }:
+                return KafkaPartitioner.ConsistentPartition(key, count);
+        }
+
+        var sticky = _sticky.GetOrAdd(metadata.Name, static (_, n) => new StrongBox(Random.Shared.Next(n)), count);
+        var chosen = Volatile.Read(ref sticky.Value);
+        return chosen < count ? chosen : chosen % count;
+    }
+
+    private void NextSticky(string topic, int count, int previous)
+    {
+        if (_sticky.TryGetValue(topic, out var sticky))
+        {
+            var next = Random.Shared.Next(count - 1);
+            Interlocked.CompareExchange(ref sticky.Value, next >= previous ? next + 1 : next, previous);
+        }
+    }
+
+    private bool StartSendingIfIdle(PartitionAccumulator accumulator)
+    {
+        if (accumulator.Sending || accumulator.Ready.Count == 0)
+        {
+            return false;
+        }
+
+        accumulator.Sending = true;
+        return true;
+    }
+
+    private async Task LingerAsync(PartitionAccumulator accumulator, ProducerBatch batch)
+    {
+        await Task.Delay(_options.Linger).ConfigureAwait(false);
+        bool start;
+        lock (accumulator)
+        {
+            if (accumulator.Open != batch || _disposed)
+            {
+                return;
+            }
+
+            accumulator.SealOpen();
+            start = StartSendingIfIdle(accumulator);
+        }
+
+        if (start)
+        {
+            await SendLoopAsync(accumulator).ConfigureAwait(false);
+        }
+    }
+
+    // One loop per partition at a time: takes every sealed batch (up to MaxRequestSize) into one append call, so
+    // order is kept and whatever piled up during a call travels in the next one.
+    private async Task SendLoopAsync(PartitionAccumulator accumulator)
+    {
+        var batches = new List<ProducerBatch>();
+        while (true)
+        {
+            batches.Clear();
+            lock (accumulator)
+            {
+                if (accumulator.Ready.Count == 0 && accumulator.Open is { } open
+                    && (_options.Linger == TimeSpan.Zero || Environment.TickCount64 - open.CreatedAt >= _options.Linger.TotalMilliseconds))
+                {
+                    accumulator.SealOpen();
+                }
+
+                var bytes = 0;
+                while (accumulator.Ready.TryPeek(out var next) && (batches.Count == 0 || bytes + next.Bytes!.Length <= _options.MaxRequestSize))
+                {
+                    batches.Add(accumulator.Ready.Dequeue());
+                    bytes += next.Bytes!.Length;
+                }
+
+                if (batches.Count == 0)
+                {
+                    accumulator.Sending = false;
+                    return;
+                }
+            }
+
+            await SendAsync(accumulator.Partition, batches).ConfigureAwait(false);
+            long freed = 0;
+            foreach (var batch in batches)
+            {
+                freed += batch.BufferedBytes;
+            }
+
+            ReleaseBuffer(freed);
+        }
+    }
+
+    private async Task SendAsync(TopicPartition partition, List<ProducerBatch> batches)
+    {
+        var payload = Concatenate(batches);
+        var deadline = Environment.TickCount64 + (long)_options.DeliveryTimeout.TotalMilliseconds;
+        var backoff = _options.RetryBackoff;
+        if (_options.Acks == Acks.None)
+        {
+            // acks=None: the records count as sent now; the call still runs so that order per partition is kept.
+            foreach (var batch in batches)
+            {
+                batch.Complete(new AppendResult(-1, -1, -1), offsetsKnown: false);
+            }
+        }
+
+        while (true)
+        {
+            try
+            {
+                var metadata = await _client.Metadata.GetAsync(partition.Topic).ConfigureAwait(false);
+                var grain = _client.GrainFactory.GetGrain<IPartitionGrain>(new PartitionGrainKey(partition.Topic, metadata.TopicId, partition.Partition).ToString());
+                var result = await grain.AppendAsync(payload, _options.Acks).ConfigureAwait(false);
+                var baseOffset = result.BaseOffset;
+                foreach (var batch in batches)
+                {
+                    batch.Complete(result with { BaseOffset = baseOffset }, offsetsKnown: _options.Acks != Acks.None);
+                    baseOffset += batch.RecordCount;
+                }
+
+                return;
+            }
+            catch (Exception e) when (Environment.TickCount64 < deadline && (Retry.IsTransient(e) || e is UnknownTopicException))
+            {
+                if (e is UnknownTopicException)
+                {
+                    // The cached topic id may be stale (the topic was re-created); a refresh throws if the topic is really gone.
+                    _client.Metadata.Invalidate(partition.Topic);
+                    try
+                    {
+                        await _client.Metadata.RefreshAsync(partition.Topic).ConfigureAwait(false);
+                    }
+                    catch (Exception refresh)
+                    {
+                        FailAll(batches, refresh);
+                        return;
+                    }
+                }
+
+                await Task.Delay(backoff).ConfigureAwait(false);
+                backoff = Retry.NextBackoff(backoff, _options.RetryBackoffMax);
+            }
+            catch (Exception e)
+            {
+                FailAll(batches, e);
+                return;
+            }
+        }
+    }
+
+    private static void FailAll(List<ProducerBatch> batches, Exception error)
+    {
+        foreach (var batch in batches)
+        {
+            batch.Fail(error);
+        }
+    }
+
+    private static byte[] Concatenate(List<ProducerBatch> batches)
+    {
+        if (batches.Count == 1)
+        {
+            return batches[0].Bytes!;
+        }
+
+        var size = 0;
+        foreach (var batch in batches)
+        {
+            size += batch.Bytes!.Length;
+        }
+
+        var payload = GC.AllocateUninitializedArray<byte>(size);
+        var position = 0;
+        foreach (var batch in batches)
+        {
+            batch.Bytes!.CopyTo(payload, position);
+            position += batch.Bytes.Length;
+        }
+
+        return payload;
+    }
+
+    private bool TryReserveBuffer(long size)
+    {
+        lock (_bufferLock)
+        {
+            if (_bufferedBytes + size <= _options.BufferMemory || _bufferedBytes == 0)
+            {
+                _bufferedBytes += size;
+                return true;
+            }
+
+            return false;
+        }
+    }
+
+    private async ValueTask ReserveBufferAsync(long size, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task wait;
+            lock (_bufferLock)
+            {
+                if (_bufferedBytes + size <= _options.BufferMemory || _bufferedBytes == 0)
+                {
+                    _bufferedBytes += size;
+                    return;
+                }
+
+                wait = _bufferFreed.Task;
+            }
+
+            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void ReleaseBuffer(long size)
+    {
+        TaskCompletionSource freed;
+        lock (_bufferLock)
+        {
+            _bufferedBytes -= size;
+            freed = _bufferFreed;
+            _bufferFreed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        freed.TrySetResult();
+    }
+
+    private static int EstimateSize(byte[]? key, byte[]? value, IReadOnlyList<RecordHeader>? headers)
+    {
+        var size = 21 + (key?.Length ?? 0) + (value?.Length ?? 0);
+        if (headers is not null)
+        {
+            foreach (var header in headers)
+            {
+                size += 10 + (header.Key.Length * 3) + (header.Value?.Length ?? 0);
+            }
+        }
+
+        return size;
+    }
+
+    private sealed record PendingRecord(
+        string Topic,
+        int? ExplicitPartition,
+        byte[]? Key,
+        byte[]? Value,
+        IReadOnlyList<RecordHeader>? Headers,
+        long Timestamp,
+        int Size,
+        Action<DeliveryResult, Exception?>? OnDelivery);
+
+    private sealed class StrongBox(int value)
+    {
+        public int Value = value;
+    }
+}

@@ -1,0 +1,20 @@
+using Orleans.Runtime;
+using OrleansLog.Errors;
+
+namespace OrleansLog.Client;
+
+/// <summary>Which failures a client retries: OrleansLog's retriable errors and Orleans' transport and placement failures.</summary>
+internal static class Retry
+{
+    public static bool IsTransient(Exception error) => error switch
+    {
+        OrleansLogException e => e.IsRetriable,
+        TimeoutException => true,
+        SiloUnavailableException => true,
+        OrleansMessageRejectionException => true,
+        _ => false,
+    };
+
+    public static TimeSpan NextBackoff(TimeSpan current, TimeSpan max) =>
+        TimeSpan.FromTicks(Math.Min(current.Ticks * 2, max.Ticks));
+}
