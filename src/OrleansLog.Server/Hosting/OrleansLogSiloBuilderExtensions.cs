@@ -1,0 +1,49 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OrleansLog.Partitions;
+using OrleansLog.Segments;
+using OrleansLog.Storage;
+
+namespace OrleansLog.Hosting;
+
+/// <summary>Adds OrleansLog's grains and storage to an Orleans silo.</summary>
+public static class OrleansLogSiloBuilderExtensions
+{
+    /// <summary>The name of the grain storage provider OrleansLog's grains keep their state in.</summary>
+    public const string StorageName = "OrleansLog";
+
+    /// <summary>
+    /// Hosts OrleansLog in this silo: topic, catalog and partition grains, segment storage in Azure Blob Storage, and the blob-backed grain
+    /// storage they keep their state in. Storage comes from <see cref="OrleansLogStorageOptions"/> (bind it from configuration or set it here).
+    /// </summary>
+    public static ISiloBuilder AddOrleansLog(
+        this ISiloBuilder builder,
+        Action<OrleansLogStorageOptions>? configureStorage = null,
+        Action<PartitionOptions>? configurePartitions = null)
+    {
+        var services = builder.Services;
+        var storage = services.AddOptions<OrleansLogStorageOptions>();
+        if (configureStorage is not null)
+        {
+            storage.Configure(configureStorage);
+        }
+
+        var partitions = services.AddOptions<PartitionOptions>();
+        if (configurePartitions is not null)
+        {
+            partitions.Configure(configurePartitions);
+        }
+
+        services.TryAddSingleton<SegmentStore>();
+        services.TryAddSingleton<TailMemoryBudget>();
+        builder.AddBlobGrainStorage(StorageName);
+        services.AddOptions<BlobGrainStorageOptions>(StorageName)
+            .Configure<IOptions<OrleansLogStorageOptions>>((options, log) =>
+            {
+                options.CreateClient ??= _ => log.Value.CreateBlobServiceClient();
+                options.ContainerName ??= log.Value.ContainerName;
+            });
+        return builder;
+    }
+}

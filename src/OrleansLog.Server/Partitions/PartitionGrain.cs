@@ -1,0 +1,451 @@
+using System.Buffers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using Orleans.Placement;
+using Orleans.Storage;
+using OrleansLog.Errors;
+using OrleansLog.Hosting;
+using OrleansLog.Records;
+using OrleansLog.Segments;
+using OrleansLog.Topics;
+
+namespace OrleansLog.Partitions;
+
+/// <summary>
+/// The log of one partition. It validates batches, assigns offsets, keeps the hot tail, group-commits to the active segment's
+/// append blob (one append in flight; whatever arrives meanwhile goes in the next block), seals segments and applies retention.
+/// </summary>
+/// <remarks>
+/// Reentrant so that appends waiting for durability, long-poll fetches and the flusher interleave. Every state change happens
+/// between awaits, on the activation's single thread, so no locks are needed except around manifest writes.
+/// Invariant: offsets below <see cref="_highWatermark"/> are durable in blob storage and visible to fetches; offsets from there to
+/// <see cref="_nextOffset"/> are in the tail waiting to be flushed.
+/// </remarks>
+[Reentrant]
+[RandomPlacement]
+internal sealed partial class PartitionGrain(
+    [PersistentState("manifest", OrleansLogSiloBuilderExtensions.StorageName)] IPersistentState<PartitionManifest> manifest,
+    SegmentStore store,
+    TailMemoryBudget budget,
+    IOptions<PartitionOptions> options,
+    ILogger<PartitionGrain> logger) : Grain, IPartitionGrain
+{
+    private readonly PartitionOptions _options = options.Value;
+    private readonly HotTail _tail = new();
+    private readonly Queue<AckWaiter> _ackWaiters = new();
+    private readonly SemaphoreSlim _manifestLock = new(1, 1);
+    private readonly SegmentReader _reader = new(store, options.Value.ReadAheadBytes);
+
+    private PartitionGrainKey _key;
+    private TopicConfig _config = TopicConfig.Default;
+    private Exception? _unavailable;
+    private bool _registered;
+
+    private long _nextOffset;
+    private long _highWatermark;
+    private long _pendingBytes;
+    private long _oldestPendingAt;
+
+    private long _activeBase;
+    private long _activeSize;
+    private int _activeBlocks;
+    private long _activeCreatedAt;
+    private bool _activeCreated;
+    private long _activeFirstTimestamp = -1;
+    private long _activeMaxTimestamp = -1;
+    private SegmentIndex _activeIndex = new();
+
+    private TaskCompletionSource _flushSignal = NewSignal();
+    private TaskCompletionSource _flushed = NewSignal();
+    private bool _rollRequested;
+    private bool _stopping;
+    private Task _flusher = Task.CompletedTask;
+    private IGrainTimer? _maintenance;
+
+    private string ActiveBlob => SegmentPaths.Log(_key.TopicId, _key.Partition, _activeBase);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _key = PartitionGrainKey.Parse(this.GetPrimaryKeyString());
+        try
+        {
+            _config = await GrainFactory.GetGrain<ITopicGrain>(_key.Topic).GetPartitionConfigAsync(_key.TopicId, _key.Partition);
+        }
+        catch (UnknownTopicException e)
+        {
+            // Calls to a deleted (or never created) topic's partition fail with the same typed error. The activation is not
+            // deactivated here: queued calls would be forwarded to a new one, again and again; idle collection removes it.
+            _unavailable = e;
+            return;
+        }
+
+        await RecoverAsync(cancellationToken);
+
+        budget.Register();
+        _registered = true;
+        _flusher = RunFlusherAsync();
+        _maintenance = this.RegisterGrainTimer(RunMaintenanceAsync, new GrainTimerCreationOptions
+        {
+            DueTime = _options.MaintenanceInterval,
+            Period = _options.MaintenanceInterval,
+            Interleave = true,
+        });
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _maintenance?.Dispose();
+        _stopping = true;
+        _flushSignal.TrySetResult();
+        try
+        {
+            // A graceful deactivation flushes what is pending, so acks=Leader data survives moves and shutdowns.
+            await _flusher.WaitAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException)
+        {
+            LogDeactivationFlushIncomplete(_key.Topic, _key.Partition, _pendingBytes);
+        }
+
+        FailPending(_unavailable ?? new NotLeaderException($"Partition {_key.Topic}-{_key.Partition} moved or shut down before the append was durable; retry."));
+        if (_registered)
+        {
+            budget.Unregister(_tail.Clear());
+            _registered = false;
+        }
+    }
+
+    public async Task<AppendResult> AppendAsync(byte[] batches, Acks acks)
+    {
+        ThrowIfUnavailable();
+        var count = ValidateBatches(batches);
+
+        while (_pendingBytes > _options.MaxPendingBytes)
+        {
+            // Back-pressure: storage is behind; wait for the flusher instead of buffering without bound.
+            await _flushed.Task;
+            ThrowIfUnavailable();
+        }
+
+        var baseOffset = _nextOffset;
+        var logAppendTime = _config.MessageTimestampType == TimestampType.LogAppendTime ? NowMs() : -1;
+        var position = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var span = batches.AsSpan(position);
+            var header = RecordBatchHeader.Read(span);
+            var batch = span[..header.TotalSize];
+            RecordBatch.SetBaseOffset(batch, _nextOffset);
+            RecordBatch.SetPartitionLeaderEpoch(batch, manifest.State.LeaderEpoch);
+            if (logAppendTime >= 0)
+            {
+                RecordBatch.SetLogAppendTime(batch, logAppendTime);
+            }
+
+            var lastOffset = _nextOffset + header.LastOffsetDelta;
+            var maxTimestamp = logAppendTime >= 0 ? logAppendTime : header.MaxTimestamp;
+            _tail.Append(new TailEntry(_nextOffset, lastOffset, maxTimestamp, batches.AsMemory(position, header.TotalSize)));
+            _nextOffset = lastOffset + 1;
+            position += header.TotalSize;
+        }
+
+        budget.Add(batches.Length);
+        if (_pendingBytes == 0)
+        {
+            _oldestPendingAt = Environment.TickCount64;
+        }
+
+        _pendingBytes += batches.Length;
+        PartitionMetrics.AppendedBytes.Add(batches.Length);
+
+        var result = new AppendResult(baseOffset, logAppendTime, manifest.State.LogStartOffset);
+        if (acks != Acks.All)
+        {
+            _flushSignal.TrySetResult();
+            return result;
+        }
+
+        var waiter = new AckWaiter(_nextOffset - 1, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        _ackWaiters.Enqueue(waiter);
+        _flushSignal.TrySetResult();
+        await waiter.Durable.Task;
+        return result;
+    }
+
+    public async Task<FetchResult> FetchAsync(long offset, int maxBytes, TimeSpan maxWait)
+    {
+        ThrowIfUnavailable();
+        if (maxBytes <= 0)
+        {
+            throw new OrleansLogException(Errors.ErrorCode.InvalidRequest, $"Fetch maxBytes must be positive; got {maxBytes}.");
+        }
+
+        ThrowIfOutOfRange(offset);
+        if (offset == _highWatermark && maxWait > TimeSpan.Zero)
+        {
+            await WaitForDataAsync(offset, maxWait);
+            ThrowIfUnavailable();
+            ThrowIfOutOfRange(offset);
+        }
+
+        var chunks = new List<ReadOnlyMemory<byte>>(2);
+        if (offset < _highWatermark)
+        {
+            if (_tail.Contains(offset))
+            {
+                _tail.Collect(offset, _highWatermark, maxBytes, chunks);
+            }
+            else
+            {
+                await ReadFromStorageAsync(offset, maxBytes, chunks);
+            }
+        }
+
+        var result = new FetchResult(_highWatermark, manifest.State.LogStartOffset, chunks.ToArray());
+        PartitionMetrics.FetchedBytes.Add(result.SizeBytes);
+        return result;
+    }
+
+    public async Task<OffsetAndTimestamp> ListOffsetAsync(long timestamp)
+    {
+        ThrowIfUnavailable();
+        switch (timestamp)
+        {
+            case OffsetSpec.Earliest:
+                return new OffsetAndTimestamp(manifest.State.LogStartOffset, -1);
+            case OffsetSpec.Latest:
+                return new OffsetAndTimestamp(_highWatermark, -1);
+            case < 0:
+                throw new OrleansLogException(Errors.ErrorCode.InvalidRequest, $"List offsets takes a timestamp in ms, -1 (latest) or -2 (earliest); got {timestamp}.");
+        }
+
+        foreach (var segment in manifest.State.Segments.ToArray())
+        {
+            if (segment.MaxTimestamp >= timestamp)
+            {
+                var index = await _reader.GetIndexAsync(SegmentPaths.Index(_key.TopicId, _key.Partition, segment.BaseOffset), segment.BaseOffset, CancellationToken.None);
+                var found = await FindTimestampAsync(SegmentPaths.Log(_key.TopicId, _key.Partition, segment.BaseOffset), segment.SizeBytes, index, timestamp);
+                if (found.Offset >= 0)
+                {
+                    return found;
+                }
+            }
+        }
+
+        if (_activeMaxTimestamp >= timestamp)
+        {
+            return await FindTimestampAsync(ActiveBlob, _activeSize, _activeIndex, timestamp);
+        }
+
+        return new OffsetAndTimestamp(-1, -1);
+    }
+
+    public Task<PartitionDescription> DescribeAsync()
+    {
+        ThrowIfUnavailable();
+        var state = manifest.State;
+        long size = _activeSize;
+        foreach (var segment in state.Segments)
+        {
+            size += segment.SizeBytes;
+        }
+
+        var segments = state.Segments.Count + (_activeSize > 0 ? 1 : 0);
+        return Task.FromResult(new PartitionDescription(_key.Partition, state.LogStartOffset, _highWatermark, segments, size, state.LeaderEpoch, RuntimeIdentity));
+    }
+
+    public Task UpdateConfigAsync(TopicConfig config)
+    {
+        ThrowIfUnavailable();
+        _config = config;
+        _flushSignal.TrySetResult();
+        return Task.CompletedTask;
+    }
+
+    public async Task DeleteAsync()
+    {
+        _unavailable = new UnknownTopicException($"Topic '{_key.Topic}' (id {_key.TopicId}) was deleted.");
+        _stopping = true;
+        _flushSignal.TrySetResult();
+        FailPending(_unavailable);
+        await _manifestLock.WaitAsync();
+        try
+        {
+            await manifest.ClearStateAsync();
+        }
+        finally
+        {
+            _manifestLock.Release();
+        }
+
+        DeactivateOnIdle();
+    }
+
+    private void ThrowIfUnavailable()
+    {
+        if (_unavailable is not null)
+        {
+            throw _unavailable switch
+            {
+                UnknownTopicException e => new UnknownTopicException(e.Message),
+                NotLeaderException e => new NotLeaderException(e.Message),
+                StorageException e => new StorageException(e.Message),
+                _ => new NotLeaderException($"Partition {_key.Topic}-{_key.Partition} is unavailable: {_unavailable.Message}"),
+            };
+        }
+
+        if (_stopping)
+        {
+            throw new NotLeaderException($"Partition {_key.Topic}-{_key.Partition} is moving or shutting down; retry.");
+        }
+    }
+
+    private void ThrowIfOutOfRange(long offset)
+    {
+        if (offset < manifest.State.LogStartOffset || offset > _highWatermark)
+        {
+            throw new OffsetOutOfRangeException(_key.Topic, _key.Partition, offset, manifest.State.LogStartOffset, _highWatermark);
+        }
+    }
+
+    // Validates every batch of the call before any is appended, so a bad batch rejects the call and writes nothing.
+    private int ValidateBatches(byte[] batches)
+    {
+        if (batches.Length == 0)
+        {
+            throw new InvalidRecordException("The append carried no record batch.");
+        }
+
+        var count = 0;
+        var position = 0;
+        while (position < batches.Length)
+        {
+            var remaining = batches.AsSpan(position);
+            if (remaining.Length < RecordBatchHeader.Size)
+            {
+                throw new InvalidRecordException($"Record batch at byte {position} is truncated: {remaining.Length} bytes left, a batch header needs {RecordBatchHeader.Size}.");
+            }
+
+            var size = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(remaining[8..]) + 12L;
+            if (size > remaining.Length || size < RecordBatchHeader.Size)
+            {
+                if (size > _config.MaxMessageBytes)
+                {
+                    throw new RecordTooLargeException($"Record batch at byte {position} declares {size} bytes; {_key.Topic} accepts at most {_config.MaxMessageBytes} (max.message.bytes).");
+                }
+
+                throw new InvalidRecordException($"Record batch at byte {position} declares {size} bytes but {remaining.Length} remain; the batch is truncated or corrupt.");
+            }
+
+            var header = RecordBatch.Validate(remaining[..(int)size], _config.MaxMessageBytes, deep: RecordBatchHeader.Read(remaining).Compression == CompressionType.None);
+            if (header.IsControl || header.IsTransactional)
+            {
+                throw new InvalidRecordException("Transactional and control batches are not supported.");
+            }
+
+            position += (int)size;
+            count++;
+        }
+
+        return count;
+    }
+
+    private async Task WaitForDataAsync(long offset, TimeSpan maxWait)
+    {
+        using var timeout = new CancellationTokenSource(maxWait);
+        var expired = Task.Delay(Timeout.Infinite, timeout.Token);
+        while (offset >= _highWatermark && _unavailable is null && !_stopping && !expired.IsCompleted)
+        {
+            await Task.WhenAny(_flushed.Task, expired);
+        }
+    }
+
+    private async Task ReadFromStorageAsync(long offset, int maxBytes, List<ReadOnlyMemory<byte>> chunks)
+    {
+        var segments = manifest.State.Segments;
+        if (offset >= _activeBase)
+        {
+            await _reader.ReadAsync(ActiveBlob, _activeSize, _activeIndex, offset, maxBytes, chunks, CancellationToken.None);
+            return;
+        }
+
+        var segment = FindSegment(segments, offset) ?? throw new OffsetOutOfRangeException(_key.Topic, _key.Partition, offset, manifest.State.LogStartOffset, _highWatermark);
+        var index = await _reader.GetIndexAsync(SegmentPaths.Index(_key.TopicId, _key.Partition, segment.BaseOffset), segment.BaseOffset, CancellationToken.None);
+        await _reader.ReadAsync(SegmentPaths.Log(_key.TopicId, _key.Partition, segment.BaseOffset), segment.SizeBytes, index, offset, maxBytes, chunks, CancellationToken.None);
+    }
+
+    private static SegmentInfo? FindSegment(List<SegmentInfo> segments, long offset)
+    {
+        int lo = 0, hi = segments.Count - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            var segment = segments[mid];
+            if (offset < segment.BaseOffset)
+            {
+                hi = mid - 1;
+            }
+            else if (offset > segment.LastOffset)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                return segment;
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<OffsetAndTimestamp> FindTimestampAsync(string blobName, long size, SegmentIndex index, long timestamp)
+    {
+        await foreach (var batch in _reader.ScanAsync(blobName, size, index.FindTimestamp(timestamp).Position, CancellationToken.None))
+        {
+            var header = RecordBatchHeader.Read(batch.Span);
+            if (header.MaxTimestamp < timestamp)
+            {
+                continue;
+            }
+
+            if (header.TimestampType == TimestampType.LogAppendTime)
+            {
+                return new OffsetAndTimestamp(header.BaseOffset, header.MaxTimestamp);
+            }
+
+            foreach (var record in RecordBatchReader.ReadRecords(batch))
+            {
+                if (record.Timestamp >= timestamp)
+                {
+                    return new OffsetAndTimestamp(record.Offset, record.Timestamp);
+                }
+            }
+        }
+
+        return new OffsetAndTimestamp(-1, -1);
+    }
+
+    private void FailPending(Exception error)
+    {
+        while (_ackWaiters.TryDequeue(out var waiter))
+        {
+            waiter.Durable.TrySetException(Clone(error));
+        }
+
+        _flushed.TrySetResult();
+    }
+
+    private static Exception Clone(Exception error) => error switch
+    {
+        UnknownTopicException e => new UnknownTopicException(e.Message),
+        StorageException e => new StorageException(e.Message),
+        _ => new NotLeaderException(error.Message),
+    };
+
+    private static long NowMs() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private readonly record struct AckWaiter(long LastOffset, TaskCompletionSource Durable);
+}

@@ -1,0 +1,26 @@
+namespace OrleansLog.Partitions;
+
+/// <summary>Silo-wide settings of partition grains (topic-level settings are topic configs).</summary>
+public sealed class PartitionOptions
+{
+    /// <summary>The configuration section these options bind from.</summary>
+    public const string SectionName = "OrleansLog:Partitions";
+
+    /// <summary>The most bytes of durable batches one partition keeps in memory for tail reads.</summary>
+    public long TailBytesPerPartition { get; set; } = 32L * 1024 * 1024;
+
+    /// <summary>The most bytes all partition tails on one silo keep together; each active partition gets an equal share.</summary>
+    public long TailBudgetBytes { get; set; } = 512L * 1024 * 1024;
+
+    /// <summary>The most unflushed bytes a partition buffers before appends wait for storage (back-pressure).</summary>
+    public long MaxPendingBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>How often a partition applies retention, rolls aged segments and trims its tail.</summary>
+    public TimeSpan MaintenanceInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How much a read of an older segment fetches at once, so sequential consumers hit the read-ahead cache.</summary>
+    public int ReadAheadBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>How long a partition keeps retrying a failing storage append before it gives up, fails pending produces and deactivates.</summary>
+    public TimeSpan StorageRetryTimeout { get; set; } = TimeSpan.FromSeconds(20);
+}

@@ -1,0 +1,184 @@
+using OrleansLog.Records;
+
+namespace OrleansLog.Segments;
+
+/// <summary>
+/// Reads whole batches of one partition's segments from blob storage by ranged reads located through the sparse index,
+/// keeping the last few reads so that a sequential consumer is served from read-ahead instead of a request per fetch.
+/// </summary>
+/// <remarks>Not thread-safe: one per partition activation, used on the grain's scheduler.</remarks>
+public sealed class SegmentReader(SegmentStore store, int readAheadBytes)
+{
+    private const int CachedChunks = 4;
+    private const int MaxCachedIndexes = 64;
+
+    private readonly List<Chunk> _chunks = new(CachedChunks);
+    private readonly Dictionary<long, SegmentIndex> _indexes = [];
+
+    /// <summary>Remembers the index of a segment that was just sealed, so reads need not fetch it.</summary>
+    public void CacheIndex(long baseOffset, SegmentIndex index)
+    {
+        if (_indexes.Count >= MaxCachedIndexes)
+        {
+            _indexes.Clear();
+        }
+
+        _indexes[baseOffset] = index;
+    }
+
+    /// <summary>Forgets everything cached of a segment (it was deleted).</summary>
+    public void Forget(string blobName, long baseOffset)
+    {
+        _indexes.Remove(baseOffset);
+        _chunks.RemoveAll(c => c.BlobName == blobName);
+    }
+
+    /// <summary>The index of a sealed segment, from cache or its index blob (rebuilt by a scan when the blob is missing).</summary>
+    public async Task<SegmentIndex> GetIndexAsync(string indexBlobName, long baseOffset, CancellationToken cancellationToken)
+    {
+        if (_indexes.TryGetValue(baseOffset, out var index))
+        {
+            return index;
+        }
+
+        var bytes = await store.ReadBlobAsync(indexBlobName, cancellationToken).ConfigureAwait(false);
+        index = bytes is null ? new SegmentIndex() : SegmentIndex.Parse(bytes);
+        CacheIndex(baseOffset, index);
+        return index;
+    }
+
+    /// <summary>
+    /// Adds to <paramref name="chunks"/> the whole batches of the segment from the one holding <paramref name="offset"/>,
+    /// stopping before <paramref name="maxBytes"/> is passed (the first batch is always taken). Returns the bytes added.
+    /// </summary>
+    public async Task<int> ReadAsync(
+        string blobName,
+        long segmentSize,
+        SegmentIndex index,
+        long offset,
+        int maxBytes,
+        List<ReadOnlyMemory<byte>> chunks,
+        CancellationToken cancellationToken)
+    {
+        var chunk = FindCached(blobName, offset) ?? await ReadChunkAsync(blobName, segmentSize, index.FindOffset(offset).Position, cancellationToken).ConfigureAwait(false);
+        while (true)
+        {
+            var (start, length) = Locate(chunk.Data, offset, maxBytes);
+            if (length > 0)
+            {
+                chunks.Add(chunk.Data.AsMemory(start, length));
+                return length;
+            }
+
+            // The batch holding the offset starts at `start` but does not fit in this chunk: read from there, big enough for it.
+            var position = chunk.Position + start;
+            var needed = NeededBytes(chunk.Data.AsSpan(start));
+            if (position >= segmentSize || (chunk.Position == position && chunk.Data.Length >= Math.Min(needed, segmentSize - position)))
+            {
+                return 0; // nothing whole is left to read: the segment ends in a torn batch
+            }
+
+            chunk = await ReadChunkAsync(blobName, segmentSize, position, cancellationToken, needed).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Enumerates the segment's whole batches from <paramref name="position"/> to the end, reading ahead chunk by chunk.</summary>
+    public async IAsyncEnumerable<ReadOnlyMemory<byte>> ScanAsync(
+        string blobName,
+        long segmentSize,
+        long position,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        while (position < segmentSize)
+        {
+            var chunk = await ReadChunkAsync(blobName, segmentSize, position, cancellationToken).ConfigureAwait(false);
+            var consumed = 0;
+            foreach (var batch in new RecordBatchSequence(chunk.Data))
+            {
+                yield return batch;
+                consumed += batch.Length;
+            }
+
+            if (consumed == 0)
+            {
+                chunk = await ReadChunkAsync(blobName, segmentSize, position, cancellationToken, NeededBytes(chunk.Data)).ConfigureAwait(false);
+                if (!RecordBatch.TryPeek(chunk.Data, out var header))
+                {
+                    yield break; // a torn tail: nothing more that is whole
+                }
+
+                yield return chunk.Data.AsMemory(0, header.TotalSize);
+                consumed = header.TotalSize;
+            }
+
+            position += consumed;
+        }
+    }
+
+    private Chunk? FindCached(string blobName, long offset)
+    {
+        foreach (var chunk in _chunks)
+        {
+            if (chunk.BlobName == blobName && offset >= chunk.FirstOffset && offset <= chunk.LastOffset)
+            {
+                return chunk;
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<Chunk> ReadChunkAsync(string blobName, long segmentSize, long position, CancellationToken cancellationToken, int minimumBytes = 0)
+    {
+        var length = (int)Math.Min(segmentSize - position, Math.Max(readAheadBytes, minimumBytes));
+        var data = length <= 0 ? [] : await store.ReadAsync(blobName, position, length, cancellationToken).ConfigureAwait(false);
+        long first = -1, last = -2;
+        foreach (var batch in new RecordBatchSequence(data))
+        {
+            var header = RecordBatchHeader.Read(batch.Span);
+            if (first < 0)
+            {
+                first = header.BaseOffset;
+            }
+
+            last = header.LastOffset;
+        }
+
+        var chunk = new Chunk(blobName, position, data, first, last);
+        if (_chunks.Count == CachedChunks)
+        {
+            _chunks.RemoveAt(0);
+        }
+
+        _chunks.Add(chunk);
+        return chunk;
+    }
+
+    // Finds, in a buffer that starts at a batch boundary, the run of whole batches that starts with the one holding `offset`.
+    private static (int Start, int Length) Locate(byte[] data, long offset, int maxBytes)
+    {
+        var position = 0;
+        var start = -1;
+        while (RecordBatch.TryPeek(data.AsSpan(position), out var header))
+        {
+            if (start < 0 && header.LastOffset >= offset)
+            {
+                start = position;
+            }
+
+            if (start >= 0 && position > start && position - start + header.TotalSize > maxBytes)
+            {
+                break;
+            }
+
+            position += header.TotalSize;
+        }
+
+        return start < 0 ? (position, 0) : (start, position - start);
+    }
+
+    private static int NeededBytes(ReadOnlySpan<byte> partialBatch) =>
+        partialBatch.Length >= 12 ? System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(partialBatch[8..]) + 12 : RecordBatchHeader.Size;
+
+    private sealed record Chunk(string BlobName, long Position, byte[] Data, long FirstOffset, long LastOffset);
+}

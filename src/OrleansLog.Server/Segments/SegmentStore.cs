@@ -1,0 +1,199 @@
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
+using Microsoft.Extensions.Options;
+using OrleansLog.Errors;
+using OrleansLog.Storage;
+
+namespace OrleansLog.Segments;
+
+/// <summary>Reads and writes segment blobs: append blobs for data, block blobs for indexes.</summary>
+/// <remarks>One per silo. Enforces Azure's real limits even where Azurite is more lenient.</remarks>
+public sealed class SegmentStore
+{
+    /// <summary>The largest block one append may carry (Azure's append-blob block limit).</summary>
+    public const int MaxAppendBlockBytes = 4 * 1024 * 1024;
+
+    /// <summary>The most blocks an append blob may hold; a segment is sealed before it gets there.</summary>
+    public const int MaxAppendBlocks = 50_000;
+
+    private readonly BlobContainerClient _container;
+    private Task? _created;
+
+    /// <summary>Creates the store over the configured container.</summary>
+    public SegmentStore(IOptions<OrleansLogStorageOptions> options)
+    {
+        var value = options.Value;
+        _container = value.CreateBlobServiceClient().GetBlobContainerClient(value.ContainerName);
+    }
+
+    /// <summary>The container segments live in.</summary>
+    public BlobContainerClient Container => _container;
+
+    /// <summary>Creates the segment's append blob if it does not exist yet.</summary>
+    public async Task CreateSegmentAsync(string blobName, CancellationToken cancellationToken)
+    {
+        await EnsureContainerAsync(cancellationToken).ConfigureAwait(false);
+        await Run(() => _container.GetAppendBlobClient(blobName).CreateIfNotExistsAsync(cancellationToken: cancellationToken), blobName).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Appends one block at exactly <paramref name="expectedPosition"/>. Throws <see cref="NotLeaderException"/> when the blob has moved on
+    /// (another activation appended), so a stale writer fails loudly instead of interleaving its data.
+    /// </summary>
+    public async Task AppendBlockAsync(string blobName, ReadOnlyMemory<byte> block, long expectedPosition, CancellationToken cancellationToken)
+    {
+        if (block.Length > MaxAppendBlockBytes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(block), block.Length, $"An append block holds at most {MaxAppendBlockBytes} bytes.");
+        }
+
+        var client = _container.GetAppendBlobClient(blobName);
+        var options = new AppendBlobAppendBlockOptions
+        {
+            Conditions = new AppendBlobRequestConditions { IfAppendPositionEqual = expectedPosition },
+        };
+        try
+        {
+            using var stream = new ReadOnlyMemoryStream(block);
+            await client.AppendBlockAsync(stream, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            throw new NotLeaderException(
+                $"Segment {blobName} is no longer at position {expectedPosition}: another activation appended to it. This activation is fenced; retry.", e);
+        }
+        catch (RequestFailedException e)
+        {
+            throw new StorageException($"Appending {block.Length} bytes to {blobName} failed: {e.Status} {e.ErrorCode}.", e);
+        }
+    }
+
+    /// <summary>Reads <paramref name="length"/> bytes at <paramref name="position"/> (fewer at the end of the blob).</summary>
+    public async Task<byte[]> ReadAsync(string blobName, long position, int length, CancellationToken cancellationToken)
+    {
+        var response = await Run(
+            () => _container.GetBlobClient(blobName).DownloadContentAsync(
+                new BlobDownloadOptions { Range = new HttpRange(position, length) }, cancellationToken),
+            blobName).ConfigureAwait(false);
+        return response.Value.Content.ToArray();
+    }
+
+    /// <summary>The size, creation time and block count of a segment blob, or null when it does not exist.</summary>
+    public async Task<SegmentBlobProperties?> GetPropertiesAsync(string blobName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var properties = (await _container.GetBlobClient(blobName).GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+            return new SegmentBlobProperties(properties.ContentLength, properties.CreatedOn, properties.BlobCommittedBlockCount);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+        catch (RequestFailedException e)
+        {
+            throw new StorageException($"Reading the properties of {blobName} failed: {e.Status} {e.ErrorCode}.", e);
+        }
+    }
+
+    /// <summary>Writes (or overwrites) a whole block blob.</summary>
+    public async Task WriteBlobAsync(string blobName, byte[] content, CancellationToken cancellationToken)
+    {
+        await EnsureContainerAsync(cancellationToken).ConfigureAwait(false);
+        await Run(() => _container.GetBlobClient(blobName).UploadAsync(new BinaryData(content), overwrite: true, cancellationToken), blobName).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads a whole blob, or null when it does not exist.</summary>
+    public async Task<byte[]?> ReadBlobAsync(string blobName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await _container.GetBlobClient(blobName).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+            return response.Value.Content.ToArray();
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+        catch (RequestFailedException e)
+        {
+            throw new StorageException($"Reading {blobName} failed: {e.Status} {e.ErrorCode}.", e);
+        }
+    }
+
+    /// <summary>Deletes a blob if it exists.</summary>
+    public async Task DeleteAsync(string blobName, CancellationToken cancellationToken)
+    {
+        await Run(() => _container.GetBlobClient(blobName).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken), blobName).ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes every blob under <paramref name="prefix"/>; returns how many were deleted.</summary>
+    public async Task<int> DeletePrefixAsync(string prefix, CancellationToken cancellationToken)
+    {
+        var deleted = 0;
+        try
+        {
+            await foreach (var item in _container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken).ConfigureAwait(false))
+            {
+                await _container.GetBlobClient(item.Name).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken).ConfigureAwait(false);
+                deleted++;
+            }
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // The container itself is gone: nothing left to delete.
+        }
+
+        return deleted;
+    }
+
+    /// <summary>Lists the names of the blobs under <paramref name="prefix"/>.</summary>
+    public async Task<List<string>> ListAsync(string prefix, CancellationToken cancellationToken)
+    {
+        var names = new List<string>();
+        try
+        {
+            await foreach (var item in _container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken).ConfigureAwait(false))
+            {
+                names.Add(item.Name);
+            }
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+        }
+
+        return names;
+    }
+
+    private Task EnsureContainerAsync(CancellationToken cancellationToken)
+    {
+        // Creating the container once per silo is enough; a failed attempt is retried by the next caller.
+        var created = _created;
+        if (created is null || created.IsFaulted || created.IsCanceled)
+        {
+            created = _created = Run(() => _container.CreateIfNotExistsAsync(cancellationToken: cancellationToken), _container.Name);
+        }
+
+        return created;
+    }
+
+    private static async Task<T> Run<T>(Func<Task<T>> operation, string blobName)
+    {
+        try
+        {
+            return await operation().ConfigureAwait(false);
+        }
+        catch (RequestFailedException e)
+        {
+            throw new StorageException($"Blob storage request for {blobName} failed: {e.Status} {e.ErrorCode}. {FirstLine(e.Message)}", e);
+        }
+    }
+
+    private static string FirstLine(string message)
+    {
+        var newline = message.IndexOf('\n');
+        return newline < 0 ? message : message[..newline].TrimEnd();
+    }
+}

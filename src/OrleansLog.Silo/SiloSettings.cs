@@ -1,0 +1,23 @@
+namespace OrleansLog.Silo;
+
+/// <summary>The silo's own settings (section <c>OrleansLog:Silo</c>).</summary>
+public sealed class SiloSettings
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "OrleansLog:Silo";
+
+    /// <summary>The port silos talk to each other on.</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>The port Orleans clients connect to.</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>Orleans' cluster id: silos with the same id form one cluster.</summary>
+    public string ClusterId { get; set; } = "orleanslog";
+
+    /// <summary>Orleans' service id: stays the same across deployments of one service.</summary>
+    public string ServiceId { get; set; } = "orleanslog";
+
+    /// <summary>Where the embedded Azurite keeps its data when no storage is configured.</summary>
+    public string AzuriteDataDirectory { get; set; } = Path.Combine(".orleanslog", "azurite");
+}
