@@ -37,6 +37,21 @@ public sealed record ConsumerOptions
             throw new ArgumentOutOfRangeException(nameof(FetchMaxWait), FetchMaxWait, "ConsumerOptions.FetchMaxWait must be 0 to 30 s.");
         }
 
+        if (RetryBackoff < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(RetryBackoff), RetryBackoff, "ConsumerOptions.RetryBackoff must not be negative.");
+        }
+
+        if (MaxDecompressedBatchBytes <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxDecompressedBatchBytes), MaxDecompressedBatchBytes, "ConsumerOptions.MaxDecompressedBatchBytes must be positive.");
+        }
+
+        if (!Enum.IsDefined(AutoOffsetReset))
+        {
+            throw new ArgumentOutOfRangeException(nameof(AutoOffsetReset), AutoOffsetReset, "ConsumerOptions.AutoOffsetReset must be Latest, Earliest or None.");
+        }
+
         if (PrefetchBytesPerPartition < MaxPartitionFetchBytes)
         {
             throw new ArgumentOutOfRangeException(nameof(PrefetchBytesPerPartition), PrefetchBytesPerPartition, "ConsumerOptions.PrefetchBytesPerPartition must be at least MaxPartitionFetchBytes.");

@@ -45,8 +45,11 @@ public sealed record ProducerOptions
         Check(BufferMemory >= MaxRequestSize, nameof(BufferMemory), BufferMemory, "must be at least MaxRequestSize");
         Check(Linger >= TimeSpan.Zero, nameof(Linger), Linger, "must not be negative");
         Check(DeliveryTimeout > TimeSpan.Zero, nameof(DeliveryTimeout), DeliveryTimeout, "must be positive");
+        Check(RetryBackoff >= TimeSpan.Zero, nameof(RetryBackoff), RetryBackoff, "must not be negative");
+        Check(RetryBackoffMax >= RetryBackoff, nameof(RetryBackoffMax), RetryBackoffMax, "must be at least RetryBackoff");
         Check(Enum.IsDefined(Acks), nameof(Acks), Acks, "must be None, Leader or All");
         Check(Enum.IsDefined(Compression), nameof(Compression), Compression, "must be None, Gzip, Snappy, Lz4 or Zstd");
+        Check(Enum.IsDefined(Partitioner), nameof(Partitioner), Partitioner, "must be Murmur2Random, Consistent or ConsistentRandom");
     }
 
     private const int TopicsLimit = Topics.TopicConfig.MaxMessageBytesLimit;
