@@ -93,15 +93,15 @@ internal sealed class PartitionFetcher(TopicPartition partition, OrleansLogClien
                 var grain = client.GrainFactory.GetGrain<IPartitionGrain>(new PartitionGrainKey(Partition.Topic, metadata.TopicId, Partition.Partition).ToString());
                 var result = await grain.FetchAsync(position, options.MaxPartitionFetchBytes, options.FetchMaxWait).WaitAsync(cancellationToken).ConfigureAwait(false);
                 HighWatermark = result.HighWatermark;
-                foreach (var chunk in result.Chunks)
+                if (result.Records.Length > 0)
                 {
-                    foreach (var batch in new RecordBatchSequence(chunk))
+                    foreach (var batch in new RecordBatchSequence(result.Records))
                     {
                         position = Math.Max(position, RecordBatchHeader.Read(batch.Span).LastOffset + 1);
                     }
 
-                    Interlocked.Add(ref _queuedBytes, chunk.Length);
-                    deliver(new FetchedChunk(this, generation, chunk));
+                    Interlocked.Add(ref _queuedBytes, result.Records.Length);
+                    deliver(new FetchedChunk(this, generation, result.Records));
                 }
 
                 backoff = options.RetryBackoff;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -202,8 +203,8 @@ internal sealed partial class PartitionGrain(
             }
         }
 
-        var result = new FetchResult(_highWatermark, manifest.State.LogStartOffset, chunks.ToArray());
-        PartitionMetrics.FetchedBytes.Add(result.SizeBytes);
+        var result = new FetchResult(_highWatermark, manifest.State.LogStartOffset, Concatenate(chunks));
+        PartitionMetrics.FetchedBytes.Add(result.Records.Length);
         return result;
     }
 
@@ -373,6 +374,36 @@ internal sealed partial class PartitionGrain(
         var segment = FindSegment(segments, offset) ?? throw new OffsetOutOfRangeException(_key.Topic, _key.Partition, offset, manifest.State.LogStartOffset, _highWatermark);
         var index = await _reader.GetIndexAsync(SegmentPaths.Index(_key.TopicId, _key.Partition, segment.BaseOffset), segment.BaseOffset, CancellationToken.None);
         await _reader.ReadAsync(SegmentPaths.Log(_key.TopicId, _key.Partition, segment.BaseOffset), segment.SizeBytes, index, offset, maxBytes, chunks, CancellationToken.None);
+    }
+
+    // One copy into the response, unless the batches already fill one whole array.
+    private static byte[] Concatenate(List<ReadOnlyMemory<byte>> chunks)
+    {
+        if (chunks.Count == 0)
+        {
+            return [];
+        }
+
+        if (chunks.Count == 1 && MemoryMarshal.TryGetArray(chunks[0], out var whole) && whole.Offset == 0 && whole.Count == whole.Array!.Length)
+        {
+            return whole.Array;
+        }
+
+        var size = 0;
+        foreach (var chunk in chunks)
+        {
+            size += chunk.Length;
+        }
+
+        var records = GC.AllocateUninitializedArray<byte>(size);
+        var position = 0;
+        foreach (var chunk in chunks)
+        {
+            chunk.Span.CopyTo(records.AsSpan(position));
+            position += chunk.Length;
+        }
+
+        return records;
     }
 
     private static SegmentInfo? FindSegment(List<SegmentInfo> segments, long offset)

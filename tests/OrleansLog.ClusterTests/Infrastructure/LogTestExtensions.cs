@@ -59,24 +59,21 @@ public static class LogTestExtensions
         while (true)
         {
             var result = await partition.FetchAsync(offset, 64 * 1024, TimeSpan.Zero);
-            if (result.Chunks.Length == 0)
+            if (result.Records.Length == 0)
             {
                 return bytes.ToArray();
             }
 
-            foreach (var chunk in result.Chunks)
+            foreach (var batch in new Records.RecordBatchSequence(result.Records))
             {
-                foreach (var batch in new Records.RecordBatchSequence(chunk))
+                var header = Records.RecordBatchHeader.Read(batch.Span);
+                if (header.LastOffset < offset)
                 {
-                    var header = Records.RecordBatchHeader.Read(batch.Span);
-                    if (header.LastOffset < offset)
-                    {
-                        continue;
-                    }
-
-                    bytes.Write(batch.Span);
-                    offset = header.LastOffset + 1;
+                    continue;
                 }
+
+                bytes.Write(batch.Span);
+                offset = header.LastOffset + 1;
             }
         }
     }

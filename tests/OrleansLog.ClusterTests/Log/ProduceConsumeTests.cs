@@ -172,7 +172,7 @@ public sealed class ProduceConsumeTests(LogClusterFixture fixture)
         // The records went out as few batches, so offset 37 is inside one: the fetch returns that whole batch.
         var partition = await _log.PartitionAsync(topic, 0);
         var fetch = await partition.FetchAsync(37, 1024 * 1024, TimeSpan.Zero);
-        var first = RecordBatchHeader.Read(fetch.Chunks[0].Span);
+        var first = RecordBatchHeader.Read(fetch.Records);
         Assert.True(first.BaseOffset <= 37 && first.LastOffset >= 37);
 
         await using var consumer = _log.Client.CreateConsumer<string, string>();

@@ -93,7 +93,7 @@ public sealed class TopicLifecycleTests(LogClusterFixture fixture)
         Assert.True(started.Elapsed < TimeSpan.FromSeconds(15), "the fetch should return as soon as the record is durable");
         Assert.Equal(1, result.HighWatermark);
         var values = new List<string>();
-        foreach (var record in Records.RecordBatchReader.ReadRecords(result.Chunks.Single()))
+        foreach (var record in Records.RecordBatchReader.ReadRecords(result.Records))
         {
             values.Add(System.Text.Encoding.UTF8.GetString(record.Value.Span));
         }
@@ -101,7 +101,7 @@ public sealed class TopicLifecycleTests(LogClusterFixture fixture)
         Assert.Equal(["wake up"], values);
 
         var empty = await partition.FetchAsync(1, 1024, TimeSpan.FromMilliseconds(200));
-        Assert.Empty(empty.Chunks);
+        Assert.Empty(empty.Records);
         Assert.Equal(1, empty.HighWatermark);
     }
 }
