@@ -34,8 +34,8 @@ public sealed class LogCluster : IAsyncDisposable
     /// <summary>Direct access to the segment blobs, for checks.</summary>
     public SegmentStore Store { get; }
 
-    /// <summary>Starts <paramref name="silos"/> silos over <paramref name="containerName"/> (a new container when null).</summary>
-    public static async Task<LogCluster> StartAsync(short silos = 2, string? containerName = null)
+    /// <summary>Starts <paramref name="silos"/> silos over <paramref name="containerName"/> (a new container when null), with partition options adjusted by <paramref name="configurePartitions"/>.</summary>
+    public static async Task<LogCluster> StartAsync(short silos = 2, string? containerName = null, Action<Partitions.PartitionOptions>? configurePartitions = null)
     {
         var azurite = await TestAzurite.GetAsync();
         var container = containerName ?? TestAzurite.NewContainerName("log");
@@ -47,7 +47,11 @@ public sealed class LogCluster : IAsyncDisposable
                 o.ConnectionString = azurite.ConnectionString;
                 o.ContainerName = container;
             },
-            o => o.MaintenanceInterval = TimeSpan.FromMilliseconds(300)));
+            o =>
+            {
+                o.MaintenanceInterval = TimeSpan.FromMilliseconds(300);
+                configurePartitions?.Invoke(o);
+            }));
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return new LogCluster(cluster, azurite, container);

@@ -32,13 +32,44 @@ public sealed class SegmentTests(LogClusterFixture fixture)
         Assert.Equal(partition.SegmentCount, blobs.Count(b => b.EndsWith(".log", StringComparison.Ordinal)));
         Assert.Equal(partition.SegmentCount - 1, blobs.Count(b => b.EndsWith(".index", StringComparison.Ordinal)));
 
-        // The tail holds only the newest batches once it is trimmed to a tiny budget is not needed here:
-        // the consumer walks from offset 0 through every sealed segment (blob reads) and the active one.
         await using var consumer = _log.Client.CreateConsumer<string, string>(new ConsumerOptions { MaxPartitionFetchBytes = 2048, PrefetchBytesPerPartition = 4096 });
         consumer.Assign(LogTestExtensions.FromBeginning(topic, 1));
         var consumed = await consumer.ConsumeAsync(1000, TimeSpan.FromSeconds(60));
         Assert.Equal(Enumerable.Range(0, 1000).Select(i => $"record-{i:D4}-" + new string('s', 20)), consumed.Select(r => r.Message.Value));
         Assert.Equal(Enumerable.Range(0, 1000).Select(i => (long)i), consumed.Select(r => r.Offset));
+    }
+
+    [Fact]
+    public async Task Batches_evicted_from_a_tiny_tail_are_read_back_from_segment_blobs()
+    {
+        // A silo whose tails hold about one batch: nearly every fetch is a ranged blob read through the index.
+        await using var log = await LogCluster.StartAsync(silos: 1, configurePartitions: o =>
+        {
+            o.TailBytesPerPartition = 1024;
+            o.ReadAheadBytes = 4096;
+        });
+        var topic = LogCluster.NewTopic("evicted");
+        await log.CreateTopicAsync(topic, 2, ("segment.bytes", "8192"), ("index.interval.bytes", "1024"));
+        var values = Enumerable.Range(0, 1500).Select(i => $"evicted-{i:D5}-" + new string('e', i % 40)).ToList();
+        await using (var producer = log.Client.CreateProducer<string, string>(new ProducerOptions { BatchSize = 700, Linger = TimeSpan.FromMilliseconds(1) }))
+        {
+            await Task.WhenAll(values.Select((v, i) => producer.ProduceAsync(new TopicPartition(topic, i % 2), new Message<string, string> { Value = v })));
+        }
+
+        await using var consumer = log.Client.CreateConsumer<string, string>(new ConsumerOptions { MaxPartitionFetchBytes = 1500, PrefetchBytesPerPartition = 3000 });
+        consumer.Assign(LogTestExtensions.FromBeginning(topic, 2));
+        var consumed = await consumer.ConsumeAsync(values.Count, TimeSpan.FromSeconds(60));
+        Assert.Equal(values.Count, consumed.Count);
+        foreach (var partition in consumed.GroupBy(r => r.Partition))
+        {
+            Assert.Equal(values.Where((_, i) => i % 2 == partition.Key), partition.Select(r => r.Message.Value));
+            Assert.Equal(Enumerable.Range(0, partition.Count()).Select(i => (long)i), partition.Select(r => r.Offset));
+        }
+
+        // Seeking back into an old segment works the same way.
+        consumer.Seek(new TopicPartitionOffset(topic, 1, 100));
+        var again = await consumer.ConsumeAsync(10, TimeSpan.FromSeconds(20));
+        Assert.Equal(Enumerable.Range(100, 10).Select(i => values[(i * 2) + 1]), again.Where(r => r.Partition == 1).Select(r => r.Message.Value));
     }
 
     [Fact]
