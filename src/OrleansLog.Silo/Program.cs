@@ -10,7 +10,8 @@ using OrleansLog.Storage;
 
 // The OrleansLog service: one silo with localhost clustering. With no storage configured it starts a local Azurite
 // (installing it from azure/ on first use) that keeps its data under .orleanslog/azurite.
-var builder = Host.CreateApplicationBuilder(args);
+// appsettings.json sits next to the executable; the content root follows it so that `dotnet run --project` from anywhere finds it.
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 var settings = builder.Configuration.GetSection(SiloSettings.SectionName).Get<SiloSettings>() ?? new SiloSettings();
 var storage = builder.Configuration.GetSection("OrleansLog:Storage").Get<OrleansLogStorageOptions>() ?? new OrleansLogStorageOptions();
 
