@@ -43,11 +43,11 @@ builder.UseOrleans(silo =>
 
 try
 {
-    var host = builder.Build();
+    // Disposing the host matters: until then the console lifetime holds back process exit on SIGTERM.
+    using var host = builder.Build();
     await host.StartAsync();
     log.LogInformation("OrleansLog silo is up: clients connect to gateway 127.0.0.1:{GatewayPort}. Press Ctrl+C to stop.", settings.GatewayPort);
     await host.WaitForShutdownAsync();
-    await host.StopAsync(TimeSpan.FromSeconds(30));
 }
 finally
 {
