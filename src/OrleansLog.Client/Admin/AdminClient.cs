@@ -82,12 +82,26 @@ public sealed class AdminClient
     public async Task<OffsetAndTimestamp> ListOffsetAsync(TopicPartition partition, long timestamp, CancellationToken cancellationToken = default)
     {
         var description = await _metadata.GetAsync(partition.Topic, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await ListOffsetAsync(description, partition, timestamp, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Errors.UnknownTopicException)
+        {
+            // The cached topic id may belong to a deleted incarnation of the name: refresh once (which throws if the topic is gone).
+            description = await _metadata.RefreshAsync(partition.Topic, cancellationToken).ConfigureAwait(false);
+            return await ListOffsetAsync(description, partition, timestamp, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private Task<OffsetAndTimestamp> ListOffsetAsync(TopicDescription description, TopicPartition partition, long timestamp, CancellationToken cancellationToken)
+    {
         if (partition.Partition < 0 || partition.Partition >= description.PartitionCount)
         {
             throw new Errors.UnknownTopicException($"Topic '{partition.Topic}' has partitions 0 to {description.PartitionCount - 1}; partition {partition.Partition} does not exist.");
         }
 
-        return await Partition(description, partition.Partition).ListOffsetAsync(timestamp).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return Partition(description, partition.Partition).ListOffsetAsync(timestamp).WaitAsync(cancellationToken);
     }
 
     private ITopicGrain Topic(string topic) => _grains.GetGrain<ITopicGrain>(topic);

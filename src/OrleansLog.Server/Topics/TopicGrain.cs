@@ -118,9 +118,17 @@ internal sealed partial class TopicGrain(
             stops[p] = GrainFactory.GetGrain<IPartitionGrain>(new PartitionGrainKey(Name, topicId, p).ToString()).DeleteAsync();
         }
 
-        await Task.WhenAll(stops);
+        try
+        {
+            await Task.WhenAll(stops);
+        }
+        finally
+        {
+            // The purge is recorded in state and retried on a timer, so blobs go even if a partition failed to stop.
+            StartPurge();
+        }
+
         LogDeleted(Name, topicId);
-        StartPurge();
     }
 
     public Task<TopicConfig> GetPartitionConfigAsync(Guid topicId, int partition)
