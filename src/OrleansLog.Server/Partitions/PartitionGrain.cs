@@ -287,13 +287,7 @@ internal sealed partial class PartitionGrain(
     {
         if (_unavailable is not null)
         {
-            throw _unavailable switch
-            {
-                UnknownTopicException e => new UnknownTopicException(e.Message),
-                NotLeaderException e => new NotLeaderException(e.Message),
-                StorageException e => new StorageException(e.Message),
-                _ => new NotLeaderException($"Partition {_key.Topic}-{_key.Partition} is unavailable: {_unavailable.Message}"),
-            };
+            throw Clone(_unavailable);
         }
 
         if (_stopping)
@@ -467,6 +461,7 @@ internal sealed partial class PartitionGrain(
         _flushed.TrySetResult();
     }
 
+    // Each caller gets its own exception object of the same type, rather than one shared instance thrown many times.
     private static Exception Clone(Exception error) => error switch
     {
         UnknownTopicException e => new UnknownTopicException(e.Message),
