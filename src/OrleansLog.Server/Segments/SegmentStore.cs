@@ -61,12 +61,39 @@ public sealed class SegmentStore
         }
         catch (RequestFailedException e) when (e.Status == 412)
         {
+            // A retry of an append whose first attempt did land (its response was lost) fails the position condition too:
+            // that is success, not fencing. Only data that is not ours at that position means another writer.
+            if (await HoldsBlockAtAsync(client, block, expectedPosition, cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+
             throw new NotLeaderException(
                 $"Segment {blobName} is no longer at position {expectedPosition}: another activation appended to it. This activation is fenced; retry.", e);
         }
         catch (RequestFailedException e)
         {
             throw new StorageException($"Appending {block.Length} bytes to {blobName} failed: {e.Status} {e.ErrorCode}.", e);
+        }
+    }
+
+    private static async Task<bool> HoldsBlockAtAsync(AppendBlobClient client, ReadOnlyMemory<byte> block, long position, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var properties = await client.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (properties.Value.ContentLength != position + block.Length)
+            {
+                return false;
+            }
+
+            var stored = await client.DownloadContentAsync(
+                new BlobDownloadOptions { Range = new HttpRange(position, block.Length) }, cancellationToken).ConfigureAwait(false);
+            return stored.Value.Content.ToMemory().Span.SequenceEqual(block.Span);
+        }
+        catch (RequestFailedException)
+        {
+            return false;
         }
     }
 
