@@ -1,22 +1,43 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using OrleansLog.Clustering.Hosting;
 using OrleansLog.Development;
 using OrleansLog.Hosting;
 using OrleansLog.Partitions;
 using OrleansLog.Silo;
 using OrleansLog.Storage;
 
-// The OrleansLog service: one silo with localhost clustering. With no storage configured it starts a local Azurite
-// (installing it from azure/ on first use) that keeps its data under .orleanslog/azurite.
-// appsettings.json sits next to the executable; the content root follows it so that `dotnet run --project` from anywhere finds it.
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+// The OrleansLog service. Localhost clustering runs one silo; AzureTable clustering runs any number that share a membership
+// table. With no storage configured it starts a local Azurite (installed from azure/ on first use) with data under
+// .orleanslog/azurite. appsettings.json sits next to the executable, so the content root follows it.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 var settings = builder.Configuration.GetSection(SiloSettings.SectionName).Get<SiloSettings>() ?? new SiloSettings();
+var clustering = builder.Configuration.GetSection(ClusteringSettings.SectionName).Get<ClusteringSettings>() ?? new ClusteringSettings();
 var storage = builder.Configuration.GetSection("OrleansLog:Storage").Get<OrleansLogStorageOptions>() ?? new OrleansLogStorageOptions();
 
 using var loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole(o => o.SingleLine = true));
 var log = loggerFactory.CreateLogger("OrleansLog.Silo");
+
+var validator = new SiloSettingsValidator();
+var failures = (validator.Validate(null, settings).Failures ?? []).Concat(validator.Validate(null, clustering).Failures ?? []).ToList();
+if (failures.Count > 0)
+{
+    foreach (var failure in failures)
+    {
+        Console.Error.WriteLine($"orleanslog-silo: {failure}");
+    }
+
+    return 2;
+}
+
 AzuriteEmulator? azurite = null;
 if (storage.ConnectionString is null && storage.BlobServiceUri is null)
 {
@@ -27,9 +48,34 @@ if (storage.ConnectionString is null && storage.BlobServiceUri is null)
     log.LogInformation("Azurite is listening: {ConnectionString}", azurite.ConnectionString);
 }
 
+builder.WebHost.UseUrls(settings.HealthPort == 0 ? "http://127.0.0.1:0" : $"http://0.0.0.0:{settings.HealthPort}");
 builder.UseOrleans(silo =>
 {
-    silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, serviceId: settings.ServiceId, clusterId: settings.ClusterId);
+    if (clustering.Provider == ClusteringProvider.Localhost)
+    {
+        silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, serviceId: settings.ServiceId, clusterId: settings.ClusterId);
+    }
+    else
+    {
+        var advertised = settings.AdvertisedIPAddress is { Length: > 0 } address ? IPAddress.Parse(address) : FirstNonLoopbackAddress();
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = settings.ClusterId;
+            o.ServiceId = settings.ServiceId;
+        });
+        silo.ConfigureEndpoints(advertised, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
+        silo.UseAzureTableClustering(o =>
+        {
+            // Without a table account of its own, membership lives in the storage account (Azurite locally).
+            o.ConnectionString = clustering.ConnectionString ?? (clustering.TableServiceUri is null ? storage.ConnectionString : null);
+            o.TableServiceUri = clustering.TableServiceUri ?? (clustering.ConnectionString is null && storage.ConnectionString is null ? TableUri(storage.BlobServiceUri) : null);
+            o.ManagedIdentityClientId = clustering.ManagedIdentityClientId ?? storage.ManagedIdentityClientId;
+            o.TableName = clustering.TableName;
+        });
+    }
+
+    // Membership timing (probes, missed-probe limits) can be tuned from Orleans:ClusterMembership.
+    silo.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:ClusterMembership"));
     silo.AddOrleansLog(
         o =>
         {
@@ -44,10 +90,18 @@ builder.UseOrleans(silo =>
 try
 {
     // Disposing the host matters: until then the console lifetime holds back process exit on SIGTERM.
-    using var host = builder.Build();
-    await host.StartAsync();
-    log.LogInformation("OrleansLog silo is up: clients connect to gateway 127.0.0.1:{GatewayPort}. Press Ctrl+C to stop.", settings.GatewayPort);
-    await host.WaitForShutdownAsync();
+    await using var app = builder.Build();
+    app.MapGet("/healthz", (IClusterMembershipService membership, ILocalSiloDetails local) =>
+        membership.CurrentSnapshot.GetSiloStatus(local.SiloAddress) == SiloStatus.Active
+            ? Results.Text("ok")
+            : Results.Text("silo is not active", statusCode: StatusCodes.Status503ServiceUnavailable));
+    await app.StartAsync();
+    log.LogInformation(
+        "OrleansLog silo is up ({Clustering} clustering): clients connect to gateway port {GatewayPort}; health on port {HealthPort}. Press Ctrl+C to stop.",
+        clustering.Provider,
+        settings.GatewayPort,
+        settings.HealthPort);
+    await app.WaitForShutdownAsync();
 }
 finally
 {
@@ -56,3 +110,30 @@ finally
         await azurite.DisposeAsync();
     }
 }
+
+return 0;
+
+static IPAddress FirstNonLoopbackAddress()
+{
+    foreach (var nic in NetworkInterface.GetAllNetworkInterfaces())
+    {
+        if (nic.OperationalStatus != OperationalStatus.Up || nic.NetworkInterfaceType == NetworkInterfaceType.Loopback)
+        {
+            continue;
+        }
+
+        foreach (var unicast in nic.GetIPProperties().UnicastAddresses)
+        {
+            if (unicast.Address.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(unicast.Address))
+            {
+                return unicast.Address;
+            }
+        }
+    }
+
+    return IPAddress.Loopback;
+}
+
+// A blob endpoint https://account.blob.core.windows.net maps to https://account.table.core.windows.net.
+static Uri? TableUri(Uri? blobServiceUri) =>
+    blobServiceUri is null ? null : new UriBuilder(blobServiceUri) { Host = blobServiceUri.Host.Replace(".blob.", ".table.", StringComparison.Ordinal) }.Uri;

@@ -12,6 +12,12 @@ public sealed class SiloSettings
     /// <summary>The port Orleans clients connect to.</summary>
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>The HTTP port of the health endpoint (<c>/healthz</c>); 0 turns it off.</summary>
+    public int HealthPort { get; set; } = 8080;
+
+    /// <summary>The address other silos and clients reach this one at; defaults to loopback for Localhost clustering and the first non-loopback IPv4 address otherwise.</summary>
+    public string? AdvertisedIPAddress { get; set; }
+
     /// <summary>Orleans' cluster id: silos with the same id form one cluster.</summary>
     public string ClusterId { get; set; } = "orleanslog";
 

@@ -1,0 +1,140 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using OrleansLog.Client;
+using OrleansLog.Client.Hosting;
+using OrleansLog.ClusterTests.Infrastructure;
+using OrleansLog.Clustering.Hosting;
+using OrleansLog.Partitions;
+using Xunit.Abstractions;
+
+namespace OrleansLog.ClusterTests.Processes;
+
+/// <summary>Three silo processes with Azure Table clustering on Azurite; one is killed (SIGKILL) while producers write.</summary>
+public sealed class MultiProcessClusterTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Killing_one_of_three_silo_processes_loses_no_acknowledged_record()
+    {
+        var azurite = await TestAzurite.GetAsync();
+        var clusterId = "mp" + Guid.NewGuid().ToString("N")[..12];
+        var table = "silos" + Guid.NewGuid().ToString("N")[..12];
+        var settings = new Dictionary<string, string>
+        {
+            ["OrleansLog__Storage__ConnectionString"] = azurite.ConnectionString,
+            ["OrleansLog__Storage__ContainerName"] = TestAzurite.NewContainerName("multiprocess"),
+            ["OrleansLog__Clustering__Provider"] = "AzureTable",
+            ["OrleansLog__Clustering__TableName"] = table,
+            ["OrleansLog__Silo__ClusterId"] = clusterId,
+            ["OrleansLog__Silo__ServiceId"] = clusterId,
+            // Fast failure detection for the test; production keeps Orleans' defaults.
+            ["Orleans__ClusterMembership__ProbeTimeout"] = "00:00:01",
+            ["Orleans__ClusterMembership__NumMissedProbesLimit"] = "2",
+            ["Orleans__ClusterMembership__IAmAliveTablePublishTimeout"] = "00:00:05",
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+
+        var silos = new List<SiloProcess>();
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                silos.Add(SiloProcess.Start(settings));
+                await silos[^1].WaitHealthyAsync(TimeSpan.FromSeconds(90));
+            }
+
+            var clientBuilder = Host.CreateApplicationBuilder();
+            clientBuilder.Logging.SetMinimumLevel(LogLevel.Warning);
+            clientBuilder.UseOrleansClient(client =>
+            {
+                client.Configure<ClusterOptions>(o =>
+                {
+                    o.ClusterId = clusterId;
+                    o.ServiceId = clusterId;
+                });
+                client.UseAzureTableClustering(o =>
+                {
+                    o.ConnectionString = azurite.ConnectionString;
+                    o.TableName = table;
+                });
+            });
+            clientBuilder.Services.AddOrleansLogClient();
+            using var client = clientBuilder.Build();
+            await client.StartAsync();
+            var log = client.Services.GetRequiredService<OrleansLogClient>();
+
+            const string Topic = "orders";
+            await log.Admin.CreateTopicAsync(Topic, 8);
+            var acknowledged = new List<DeliveryResult>();
+            var failed = 0;
+            await using (var producer = log.CreateProducer<string, string>(new ProducerOptions { Acks = Acks.All, Linger = TimeSpan.FromMilliseconds(2), DeliveryTimeout = TimeSpan.FromSeconds(90) }))
+            {
+                for (var round = 0; round < 30; round++)
+                {
+                    if (round == 10)
+                    {
+                        output.WriteLine($"killing silo 1 (gateway {silos[1].GatewayPort}) after {acknowledged.Count} acknowledged records");
+                        silos[1].Kill();
+                    }
+
+                    var sends = Enumerable.Range(round * 50, 50)
+                        .Select(i => producer.ProduceAsync(Topic, new Message<string, string> { Key = $"key-{i % 97}", Value = $"record-{i}" }))
+                        .ToList();
+                    foreach (var send in sends)
+                    {
+                        try
+                        {
+                            acknowledged.Add(await send);
+                        }
+                        catch (Exception e) when (e is OrleansLog.Errors.OrleansLogException or TimeoutException or Orleans.Runtime.OrleansException)
+                        {
+                            failed++;
+                        }
+                    }
+                }
+            }
+
+            await using var consumer = log.CreateConsumer<string, string>(new ConsumerOptions { AutoOffsetReset = AutoOffsetReset.Earliest });
+            consumer.Assign(LogTestExtensions.FromBeginning(Topic, 8));
+            var expectedEnd = acknowledged.GroupBy(a => a.Partition).ToDictionary(g => g.Key, g => g.Max(a => a.Offset));
+            var consumed = new Dictionary<(int, long), string>();
+            var deadline = DateTime.UtcNow.AddSeconds(90);
+            while (DateTime.UtcNow < deadline && expectedEnd.Any(e => !consumed.ContainsKey((e.Key, e.Value))))
+            {
+                var record = await consumer.ConsumeAsync(TimeSpan.FromSeconds(1));
+                if (record is not null)
+                {
+                    consumed[(record.Partition, record.Offset)] = record.Message.Value!;
+                }
+            }
+
+            var lost = acknowledged.Count(a => !consumed.ContainsKey((a.Partition, a.Offset)));
+            var duplicates = consumed.Values.GroupBy(v => v).Count(g => g.Count() > 1);
+            output.WriteLine($"acknowledged {acknowledged.Count}, failed {failed}, read {consumed.Count}, lost {lost}, duplicated values {duplicates}");
+            Assert.True(acknowledged.Count >= 1000, $"only {acknowledged.Count} of 1500 records were acknowledged");
+            Assert.Equal(0, lost);
+            foreach (var delivered in acknowledged)
+            {
+                Assert.StartsWith("record-", consumed[(delivered.Partition, delivered.Offset)], StringComparison.Ordinal);
+            }
+
+            // Every partition still serves appends after the kill.
+            await using var after = log.CreateProducer<string, string>();
+            for (var p = 0; p < 8; p++)
+            {
+                var result = await after.ProduceAsync(new TopicPartition(Topic, p), new Message<string, string> { Value = "after the kill" });
+                Assert.True(result.Offset >= 0);
+            }
+
+            await client.StopAsync();
+        }
+        finally
+        {
+            foreach (var silo in silos)
+            {
+                await silo.DisposeAsync();
+            }
+        }
+    }
+}

@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace OrleansLog.ClusterTests.Processes;
+
+/// <summary>An OrleansLog silo running as its own process (the real executable), so that a test can kill it like a crash.</summary>
+public sealed class SiloProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly System.Text.StringBuilder _output = new();
+
+    private SiloProcess(Process process, int gatewayPort, int healthPort)
+    {
+        _process = process;
+        GatewayPort = gatewayPort;
+        HealthPort = healthPort;
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    /// <summary>The silo's gateway port.</summary>
+    public int GatewayPort { get; }
+
+    /// <summary>The silo's health port.</summary>
+    public int HealthPort { get; }
+
+    /// <summary>True until the process exits.</summary>
+    public bool IsRunning => !_process.HasExited;
+
+    /// <summary>What the silo printed so far (for failure messages).</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts the silo executable with the given settings (as environment variables, <c>Section__Key</c>).</summary>
+    public static SiloProcess Start(IReadOnlyDictionary<string, string> settings)
+    {
+        var siloPort = FreePort();
+        var gatewayPort = FreePort();
+        var healthPort = FreePort();
+        var start = new ProcessStartInfo("dotnet", [SiloAssemblyPath()])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key] = value;
+        }
+
+        start.Environment["OrleansLog__Silo__SiloPort"] = siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["OrleansLog__Silo__GatewayPort"] = gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["OrleansLog__Silo__HealthPort"] = healthPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["OrleansLog__Silo__AdvertisedIPAddress"] = "127.0.0.1";
+        return new SiloProcess(Process.Start(start)!, gatewayPort, healthPort);
+    }
+
+    /// <summary>Waits until the silo's health endpoint says it is an active member.</summary>
+    public async Task WaitHealthyAsync(TimeSpan timeout)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"Silo exited with {_process.ExitCode}:\n{Output}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{HealthPort}/healthz"));
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"Silo did not become healthy within {timeout}:\n{Output}");
+    }
+
+    /// <summary>Kills the process at once (SIGKILL): no flush, no graceful leave, as in a crash.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
+    /// <summary>Stops the silo (SIGKILL if it still runs) and waits for it.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+
+    private static string SiloAssemblyPath()
+    {
+        // The test project builds the silo (a build-order reference); find its output beside this configuration's.
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "OrleansLog.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        var path = Path.Combine(directory?.FullName ?? ".", "src", "OrleansLog.Silo", "bin", configuration, "net10.0", "OrleansLog.Silo.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"The silo executable is not built at {path}.", path);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
