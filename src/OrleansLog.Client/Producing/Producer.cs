@@ -491,7 +491,7 @@ public sealed class Producer<TKey, TValue> : IAsyncDisposable
         return size;
     }
 
-    private sealed record PendingRecord(
+    private readonly record struct PendingRecord(
         string Topic,
         int? ExplicitPartition,
         byte[]? Key,
