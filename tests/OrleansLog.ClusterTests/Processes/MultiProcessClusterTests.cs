@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Orleans.Configuration;
+using Microsoft.Extensions.Configuration;
 using OrleansLog.Client;
 using OrleansLog.Client.Hosting;
 using OrleansLog.ClusterTests.Infrastructure;
@@ -46,19 +46,9 @@ public sealed class MultiProcessClusterTests(ITestOutputHelper output)
 
             var clientBuilder = Host.CreateApplicationBuilder();
             clientBuilder.Logging.SetMinimumLevel(LogLevel.Warning);
-            clientBuilder.UseOrleansClient(client =>
-            {
-                client.Configure<ClusterOptions>(o =>
-                {
-                    o.ClusterId = clusterId;
-                    o.ServiceId = clusterId;
-                });
-                client.UseAzureTableClustering(o =>
-                {
-                    o.ConnectionString = azurite.ConnectionString;
-                    o.TableName = table;
-                });
-            });
+            // The client joins from the same OrleansLog settings the silos were given.
+            clientBuilder.Configuration.AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key.Replace("__", ":", StringComparison.Ordinal), (string?)s.Value)));
+            clientBuilder.UseOrleansClient(client => client.UseOrleansLogCluster(clientBuilder.Configuration));
             clientBuilder.Services.AddOrleansLogClient();
             using var client = clientBuilder.Build();
             await client.StartAsync();
