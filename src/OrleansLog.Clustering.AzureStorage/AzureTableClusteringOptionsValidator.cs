@@ -37,14 +37,12 @@ public sealed class AzureTableClusteringOptionsValidator(IOptions<AzureTableClus
 
         // The cluster id is the partition key of every row.
         var clusterId = clusterOptions.Value.ClusterId;
-        if (string.IsNullOrEmpty(clusterId) || clusterId.Length > 512 || clusterId.AsSpan().IndexOfAny(ForbiddenKeyCharacters) >= 0 || clusterId.Any(char.IsControl))
+        if (string.IsNullOrEmpty(clusterId) || clusterId.Length > 512 || clusterId.AsSpan().IndexOfAny("/\\#?") >= 0 || clusterId.Any(char.IsControl))
         {
             throw new OrleansConfigurationException(
                 $"Azure Table clustering can't use ClusterOptions.ClusterId '{clusterId}' as a partition key: use 1 to 512 characters without '/', '\\', '#', '?' or control characters.");
         }
     }
-
-    private static ReadOnlySpan<char> ForbiddenKeyCharacters => ['/', '\\', '#', '?'];
 
     private static bool IsValidTableName(string? name)
     {
