@@ -38,9 +38,14 @@ public static class OrleansLogClusterClientExtensions
         });
         return client.UseAzureTableClustering(o =>
         {
+            // As on the silos: without a table account of its own, membership lives in the storage account, and a blob
+            // endpoint https://account.blob.core.windows.net implies the table endpoint https://account.table.core.windows.net.
             var tableUri = clustering["TableServiceUri"];
+            var blobUri = storage["BlobServiceUri"];
             o.ConnectionString = clustering["ConnectionString"] ?? (tableUri is null ? storage["ConnectionString"] : null);
-            o.TableServiceUri = tableUri is null ? null : new Uri(tableUri);
+            o.TableServiceUri = tableUri is not null ? new Uri(tableUri)
+                : o.ConnectionString is null && blobUri is not null ? new Uri(blobUri.Replace(".blob.", ".table.", StringComparison.Ordinal))
+                : null;
             o.ManagedIdentityClientId = clustering["ManagedIdentityClientId"] ?? storage["ManagedIdentityClientId"];
             o.TableName = clustering["TableName"] ?? AzureTableClusteringOptions.DefaultTableName;
         });
