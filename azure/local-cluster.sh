@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Runs a local OrleansLog cluster: Azurite plus N silo processes (default 3) with Azure Table clustering, each on its own
 # ports. Clients use Azure Table clustering against the same Azurite (table OrleansLogSilos, cluster id 'orleanslog').
-# Ctrl+C stops everything. Logs go to .orleanslog/cluster/silo<N>.log.
+# Ctrl+C stops everything. Logs go to .orleanslog/cluster/silo<N>.log and azurite.log.
 set -euo pipefail
+# Job control puts every child in its own process group, so a terminal Ctrl+C reaches only this script, which then
+# stops the silos before Azurite (Azurite would otherwise exit at once and leave the silos unable to deregister).
+set -m
 root=$(cd "$(dirname "$0")/.." && pwd)
 silos=${SILOS:-3}
 data=${ORLEANSLOG_CLUSTER_DATA:-$root/.orleanslog/cluster}
@@ -19,19 +22,26 @@ fi
 echo "local-cluster: building the silo"
 dotnet build "$root/src/OrleansLog.Silo" -c Release -v quiet -nologo >/dev/null
 
-pids=()
+azurite_pid=
+silo_pids=()
+# Silos first (they flush their partitions and leave the membership table, which needs Azurite), then Azurite.
 cleanup() {
   trap - EXIT INT TERM
   echo "local-cluster: stopping"
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${silo_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${silo_pids[@]}"; do
+    for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  [ -n "$azurite_pid" ] && kill -TERM "$azurite_pid" 2>/dev/null || true
   wait 2>/dev/null || true
 }
 trap cleanup EXIT INT TERM
 
 "$root/azure/node_modules/.bin/azurite" --silent --skipApiVersionCheck --loose --disableProductStyleUrl --disableTelemetry \
   --blobHost 127.0.0.1 --blobPort "$blob_port" --queueHost 127.0.0.1 --queuePort "$queue_port" \
-  --tableHost 127.0.0.1 --tablePort "$table_port" --location "$data/azurite" &
-pids+=($!)
+  --tableHost 127.0.0.1 --tablePort "$table_port" --location "$data/azurite" >"$data/azurite.log" 2>&1 &
+azurite_pid=$!
 
 # Azurite's well-known development account (the same for every Azurite install).
 key='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
@@ -46,7 +56,7 @@ for i in $(seq 0 $((silos - 1))); do
   OrleansLog__Silo__GatewayPort=$((30000 + i)) \
   OrleansLog__Silo__HealthPort=$((8080 + i)) \
     dotnet "$root/src/OrleansLog.Silo/bin/Release/net10.0/OrleansLog.Silo.dll" >"$data/silo$i.log" 2>&1 &
-  pids+=($!)
+  silo_pids+=($!)
   echo "local-cluster: silo $i (pid $!): silo port $((11111 + i)), gateway $((30000 + i)), health http://127.0.0.1:$((8080 + i))/healthz"
 done
 
