@@ -5,9 +5,11 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
+using OpenTelemetry.Metrics;
 using OrleansLog.Clustering.Hosting;
 using OrleansLog.Development;
 using OrleansLog.Hosting;
@@ -48,6 +50,11 @@ if (storage.ConnectionString is null && storage.BlobServiceUri is null)
     log.LogInformation("Azurite is listening: {ConnectionString}", azurite.ConnectionString);
 }
 
+// Prometheus scrapes /metrics on the health port: OrleansLog's own meter, Orleans' runtime meter and .NET runtime metrics.
+builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+    .AddMeter(OrleansLogMeter.Name, "Microsoft.Orleans")
+    .AddRuntimeInstrumentation()
+    .AddPrometheusExporter());
 builder.WebHost.UseUrls(settings.HealthPort == 0 ? "http://127.0.0.1:0" : $"http://0.0.0.0:{settings.HealthPort}");
 builder.UseOrleans(silo =>
 {
@@ -95,9 +102,10 @@ try
         membership.CurrentSnapshot.GetSiloStatus(local.SiloAddress) == SiloStatus.Active
             ? Results.Text("ok")
             : Results.Text("silo is not active", statusCode: StatusCodes.Status503ServiceUnavailable));
+    app.MapPrometheusScrapingEndpoint("/metrics");
     await app.StartAsync();
     log.LogInformation(
-        "OrleansLog silo is up ({Clustering} clustering): clients connect to gateway port {GatewayPort}; health on port {HealthPort}. Press Ctrl+C to stop.",
+        "OrleansLog silo is up ({Clustering} clustering): clients connect to gateway port {GatewayPort}; /healthz and /metrics on port {HealthPort}. Press Ctrl+C to stop.",
         clustering.Provider,
         settings.GatewayPort,
         settings.HealthPort);

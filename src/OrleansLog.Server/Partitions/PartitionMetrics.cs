@@ -5,7 +5,7 @@ namespace OrleansLog.Partitions;
 /// <summary>The partition grains' instruments on the <c>OrleansLog</c> meter.</summary>
 internal static class PartitionMetrics
 {
-    public static readonly Meter Meter = new("OrleansLog");
+    public static readonly Meter Meter = new(Hosting.OrleansLogMeter.Name);
 
     public static readonly Counter<long> AppendedBytes = Meter.CreateCounter<long>("orleanslog.partition.append.bytes", "By", "Bytes of record batches appended.");
 

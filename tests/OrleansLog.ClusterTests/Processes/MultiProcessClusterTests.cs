@@ -117,6 +117,18 @@ public sealed class MultiProcessClusterTests(ITestOutputHelper output)
                 Assert.True(result.Offset >= 0);
             }
 
+            // The surviving silos report what they did on their Prometheus endpoint.
+            var appended = 0.0;
+            foreach (var silo in new[] { silos[0], silos[2] })
+            {
+                var metrics = await silo.ScrapeMetricsAsync();
+                Assert.Contains("orleanslog_partition_flush_count", metrics, StringComparison.Ordinal);
+                appended += AppendedBytes(metrics);
+            }
+
+            output.WriteLine($"surviving silos report {appended:N0} appended bytes");
+            Assert.True(appended > 0, "no surviving silo reported appended bytes on /metrics");
+
             await client.StopAsync();
         }
         finally
@@ -127,4 +139,11 @@ public sealed class MultiProcessClusterTests(ITestOutputHelper output)
             }
         }
     }
+
+    // Sums the samples of the appended-bytes counter in Prometheus text format: "name{labels} value [timestamp]" per tag set.
+    private static double AppendedBytes(string metrics) =>
+        metrics.Split('\n')
+            .Where(line => line.StartsWith("orleanslog_partition_append_bytes", StringComparison.Ordinal))
+            .Select(line => line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0])
+            .Sum(value => double.Parse(value, System.Globalization.CultureInfo.InvariantCulture));
 }

@@ -99,6 +99,13 @@ public sealed class SiloProcess : IAsyncDisposable
         throw new TimeoutException($"Silo did not become healthy within {timeout}:\n{Output}");
     }
 
+    /// <summary>Reads the silo's Prometheus metrics page.</summary>
+    public async Task<string> ScrapeMetricsAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        return await http.GetStringAsync(new Uri($"http://127.0.0.1:{HealthPort}/metrics"));
+    }
+
     /// <summary>Kills the process at once (SIGKILL): no flush, no graceful leave, as in a crash.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 
