@@ -60,6 +60,22 @@ public sealed class Producer<TKey, TValue> : IAsyncDisposable
     /// <summary>Sends every queued record now and waits until each has been acknowledged or has failed.</summary>
     public async Task FlushAsync(CancellationToken cancellationToken = default)
     {
+        // Records still waiting for metadata or buffer memory must reach their accumulators before those are sealed.
+        Task queued;
+        lock (_orderLock)
+        {
+            queued = _queuedBehind;
+        }
+
+        try
+        {
+            await queued.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A record that could not be queued has already failed its caller.
+        }
+
         var waits = new List<Task>();
         foreach (var accumulator in _accumulators.Values)
         {
