@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace OrleansLog.Cli.Perf;
+
+/// <summary>The figures of one perf run: volume, rates and latency percentiles (milliseconds).</summary>
+public sealed record PerfRun(
+    long Records,
+    long Bytes,
+    double Seconds,
+    long Failed,
+    double MeanLatencyMs,
+    double P50LatencyMs,
+    double P95LatencyMs,
+    double P99LatencyMs,
+    double MaxLatencyMs)
+{
+    /// <summary>Records per second.</summary>
+    public double RecordsPerSecond => Seconds > 0 ? Records / Seconds : 0;
+
+    /// <summary>Megabytes (10^6 bytes, as Kafka's perf tools) per second.</summary>
+    public double MegabytesPerSecond => Seconds > 0 ? Bytes / 1e6 / Seconds : 0;
+
+    /// <summary>Takes the figures from a finished run's histogram.</summary>
+    public static PerfRun From(long records, long bytes, TimeSpan elapsed, long failed, LatencyHistogram latency) => new(
+        records,
+        bytes,
+        elapsed.TotalSeconds,
+        failed,
+        latency.Mean / 1000,
+        latency.Percentile(50) / 1000.0,
+        latency.Percentile(95) / 1000.0,
+        latency.Percentile(99) / 1000.0,
+        latency.Max / 1000.0);
+
+    /// <summary>Kafka's perf-test summary line.</summary>
+    public string Describe(string verb) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{Records} records {verb}, {RecordsPerSecond:F1} records/sec ({MegabytesPerSecond:F2} MB/sec), {MeanLatencyMs:F2} ms avg latency, " +
+        $"{P50LatencyMs:F2} ms p50, {P95LatencyMs:F2} ms p95, {P99LatencyMs:F2} ms p99, {MaxLatencyMs:F2} ms max latency{(Failed > 0 ? $", {Failed} failed" : "")}");
+}
+
+/// <summary>The result of a perf command: each run, and the medians over runs.</summary>
+public sealed record PerfReport(string Command, IReadOnlyDictionary<string, string> Settings, IReadOnlyList<PerfRun> Runs)
+{
+    /// <summary>Per-figure medians over the runs.</summary>
+    public PerfRun Median => new(
+        MedianOf(r => r.Records),
+        MedianOf(r => r.Bytes),
+        MedianOf(r => r.Seconds),
+        MedianOf(r => r.Failed),
+        MedianOf(r => r.MeanLatencyMs),
+        MedianOf(r => r.P50LatencyMs),
+        MedianOf(r => r.P95LatencyMs),
+        MedianOf(r => r.P99LatencyMs),
+        MedianOf(r => r.MaxLatencyMs));
+
+    /// <summary>Median records per second over the runs (not records / median seconds).</summary>
+    public double MedianRecordsPerSecond => MedianValue(Runs.Select(r => r.RecordsPerSecond));
+
+    /// <summary>Median MB per second over the runs.</summary>
+    public double MedianMegabytesPerSecond => MedianValue(Runs.Select(r => r.MegabytesPerSecond));
+
+    /// <summary>The report as indented JSON, for scripts.</summary>
+    public string ToJson() => JsonSerializer.Serialize(
+        new
+        {
+            command = Command,
+            settings = Settings,
+            runs = Runs.Select(Figures),
+            median = Figures(Median) with { RecordsPerSecond = MedianRecordsPerSecond, MegabytesPerSecond = MedianMegabytesPerSecond },
+        },
+        JsonOptions);
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    private static RunFigures Figures(PerfRun r) => new(r.Records, r.Bytes, r.Seconds, r.Failed, r.RecordsPerSecond, r.MegabytesPerSecond, r.MeanLatencyMs, r.P50LatencyMs, r.P95LatencyMs, r.P99LatencyMs, r.MaxLatencyMs);
+
+    private long MedianOf(Func<PerfRun, long> figure) => (long)MedianValue(Runs.Select(r => (double)figure(r)));
+
+    private double MedianOf(Func<PerfRun, double> figure) => MedianValue(Runs.Select(figure));
+
+    private static double MedianValue(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? 0 : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    private sealed record RunFigures(
+        long Records, long Bytes, double Seconds, long Failed, double RecordsPerSecond, double MegabytesPerSecond,
+        double MeanLatencyMs, double P50LatencyMs, double P95LatencyMs, double P99LatencyMs, double MaxLatencyMs);
+}

@@ -1,0 +1,3 @@
+using OrleansLog.Cli;
+
+return await OrleansLogCli.RunAsync(args, CliConsole.System());
