@@ -35,6 +35,7 @@ public static class OrleansLogSiloBuilderExtensions
             partitions.Configure(configurePartitions);
         }
 
+        services.AddOptions<Groups.ConsumerGroupOptions>();
         services.TryAddSingleton<SegmentStore>();
         services.TryAddSingleton<TailMemoryBudget>();
         builder.AddBlobGrainStorage(StorageName);
