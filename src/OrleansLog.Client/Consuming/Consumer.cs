@@ -285,9 +285,20 @@ public sealed class Consumer<TKey, TValue> : IAsyncDisposable, IGroupMemberHost
     async Task IGroupMemberHost.RevokeAsync(IReadOnlyList<GroupPartition> partitions, bool lost)
     {
         var revoked = new List<TopicPartition>(partitions.Count);
-        foreach (var partition in partitions)
+        var stops = new List<Task>(partitions.Count);
+        lock (_assignLock)
         {
-            revoked.Add(new TopicPartition(partition.Topic, partition.Partition));
+            foreach (var partition in partitions)
+            {
+                var tp = new TopicPartition(partition.Topic, partition.Partition);
+                revoked.Add(tp);
+
+                // Stop first, so no record of the partition is handed out while the app and auto-commit settle its position.
+                if (_fetchers.TryGetValue(tp, out var fetcher))
+                {
+                    stops.Add(fetcher.StopAsync());
+                }
+            }
         }
 
         if (lost)
@@ -303,16 +314,11 @@ public sealed class Consumer<TKey, TValue> : IAsyncDisposable, IGroupMemberHost
             }
         }
 
-        var stops = new List<Task>(revoked.Count);
         lock (_assignLock)
         {
             foreach (var tp in revoked)
             {
-                if (_fetchers.Remove(tp, out var fetcher))
-                {
-                    stops.Add(fetcher.StopAsync());
-                }
-
+                _fetchers.Remove(tp);
                 _paused.Remove(tp);
                 _lastCommitted.TryRemove(tp, out _);
             }
