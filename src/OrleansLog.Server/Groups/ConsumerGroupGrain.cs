@@ -164,7 +164,7 @@ internal sealed partial class ConsumerGroupGrain(
             response = Respond(GetMember(memberId));
         }
 
-        _lastSeen[memberId] = Environment.TickCount64;
+        // The session is measured from the heartbeat's arrival only: a crashed member's last poll returning later must not extend it.
         return response;
     }
 
