@@ -227,6 +227,7 @@ internal sealed partial class ConsumerGroupGrain(
             _offsets[offset.GroupPartition] = offset with { CommittedAt = now };
         }
 
+        GroupMetrics.CommittedOffsets.Add(offsets.Length);
         var firstUse = !_exists;
         _exists = true;
         await PersistAsync();
@@ -356,6 +357,7 @@ internal sealed partial class ConsumerGroupGrain(
     private void Rebalance(string reason)
     {
         _generation++;
+        GroupMetrics.Rebalances.Add(1);
         var members = new List<AssignorMember>(_members.Count);
         foreach (var member in _members.Values)
         {
@@ -589,6 +591,7 @@ internal sealed partial class ConsumerGroupGrain(
             Offsets = [.. _offsets.Values],
         };
         await state.WriteStateAsync();
+        GroupMetrics.StateWrites.Add(1);
         _writtenVersion = Math.Max(_writtenVersion, version);
     }
 

@@ -208,4 +208,21 @@ public sealed class ConsumerGroupTests(GroupClusterFixture fixture, ITestOutputH
             }
         }
     }
+
+    [Fact]
+    public async Task A_subscription_picks_up_a_topic_created_after_the_member_joined()
+    {
+        var topic = LogCluster.NewTopic("groups-later");
+        var groupId = GroupTestHelpers.NewGroup("later");
+        var ownership = new OwnershipLog();
+        await using var member = GroupMember.Start(_log, "early", groupId, topic, ownership);
+        await GroupTestHelpers.WaitStableAsync(_log, groupId, [member], Timeout);
+        Assert.Empty(member.Consumer.Assignment);
+
+        await _log.CreateTopicAsync(topic, 3);
+        await GroupTestHelpers.ProduceAsync(_log, topic, 30);
+        await LogTestExtensions.EventuallyAsync(() => Task.FromResult(member.Read.Count >= 30), Timeout, "30 records of the new topic read");
+        Assert.Equal(3, member.Consumer.Assignment.Count);
+        Assert.Equal(Enumerable.Range(0, 30).Select(i => $"v-{i}").Order(StringComparer.Ordinal), member.Read.Select(r => r.Value).Order(StringComparer.Ordinal));
+    }
 }

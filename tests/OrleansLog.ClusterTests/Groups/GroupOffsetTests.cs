@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using OrleansLog.Client;
 using OrleansLog.ClusterTests.Infrastructure;
 using OrleansLog.Errors;
@@ -7,7 +8,7 @@ using ErrorCode = OrleansLog.Errors.ErrorCode;
 namespace OrleansLog.ClusterTests.Groups;
 
 [Collection(GroupClusterCollection.Name)]
-public sealed class GroupOffsetTests(GroupClusterFixture fixture)
+public sealed class GroupOffsetTests(GroupClusterFixture fixture, Xunit.Abstractions.ITestOutputHelper output)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
     private readonly LogCluster _log = fixture.Log;
@@ -366,5 +367,54 @@ public sealed class GroupOffsetTests(GroupClusterFixture fixture)
         await paused.CommitAsync();
         var positions = paused.Assignment.Select(p => paused.Position(p)).ToList();
         Assert.Equal(positions.Sum(), (await _log.Client.Admin.FetchCommittedOffsetsAsync(pauseGroup)).Sum(o => o.Offset));
+    }
+
+    [Fact]
+    public async Task Many_members_committing_at_once_share_coalesced_state_writes()
+    {
+        var topic = LogCluster.NewTopic("groups-coalesce");
+        await _log.CreateTopicAsync(topic, 8);
+        var groupId = GroupTestHelpers.NewGroup("coalesce");
+        var group = _log.Cluster.Client.GetGrain<IConsumerGroupGrain>(groupId);
+        var join = new JoinGroupRequest { Topics = [topic], SessionTimeout = TimeSpan.FromSeconds(30), Assignor = "range" };
+        var members = new List<MemberAssignment>();
+        for (var i = 0; i < 8; i++)
+        {
+            members.Add(await group.JoinAsync(join));
+        }
+
+        // Let every member hand over and receive its partition, so each owns exactly one.
+        for (var round = 0; round < 3; round++)
+        {
+            for (var i = 0; i < members.Count; i++)
+            {
+                members[i] = await group.HeartbeatAsync(members[i].MemberId, members[i].Partitions, TimeSpan.Zero);
+            }
+        }
+
+        Assert.All(members, m => Assert.Single(m.Partitions));
+        var generation = members.Max(m => m.Generation);
+        long writes = 0;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "orleanslog.group.state.writes")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref writes, value));
+        listener.Start();
+
+        // 8 members x 25 commits, all at once.
+        var commits = members.SelectMany(m => Enumerable.Range(1, 25).Select(n => group.CommitOffsetsAsync(m.MemberId, generation, [new CommittedOffset(topic, m.Partitions[0].Partition, n)]))).ToList();
+        await Task.WhenAll(commits);
+        listener.Dispose();
+
+        var offsets = await group.FetchOffsetsAsync(null);
+        Assert.Equal(8, offsets.Length);
+        Assert.All(offsets, o => Assert.Equal(25, o.Offset));
+        output.WriteLine($"{commits.Count} concurrent commits made {Interlocked.Read(ref writes)} state writes");
+        Assert.InRange(Interlocked.Read(ref writes), 1, commits.Count - 1);
     }
 }
