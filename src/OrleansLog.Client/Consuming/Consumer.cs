@@ -106,10 +106,13 @@ public sealed class Consumer<TKey, TValue> : IAsyncDisposable, IGroupMemberHost
         _membership.Start();
     }
 
-    /// <summary>Commits the positions of every assigned partition (the offset after the last record consumed) and waits until they are durable.</summary>
+    // Commit and Commit(offsets) block the calling thread on purpose, like Consume(timeout): they are Kafka's commitSync for apps with a
+    // synchronous consume loop; async code uses CommitAsync.
+
+    /// <summary>Commits the positions of every assigned partition (the offset after the last record consumed), blocking until they are durable.</summary>
     public IReadOnlyList<TopicPartitionOffset> Commit() => CommitAsync().AsTask().GetAwaiter().GetResult();
 
-    /// <summary>Commits specific offsets (the next offset to consume in each partition) and waits until they are durable.</summary>
+    /// <summary>Commits specific offsets (the next offset to consume in each partition), blocking until they are durable.</summary>
     public void Commit(IEnumerable<TopicPartitionOffset> offsets) => CommitAsync(offsets).AsTask().GetAwaiter().GetResult();
 
     /// <summary>Commits the positions of every assigned partition; completes when they are durable.</summary>

@@ -54,8 +54,15 @@ internal sealed class GroupMembership(IConsumerGroupGrain group, ConsumerOptions
 
         if (memberId is not null)
         {
-            await group.LeaveAsync(memberId).ConfigureAwait(false);
             _memberId = null;
+            try
+            {
+                await group.LeaveAsync(memberId).ConfigureAwait(false);
+            }
+            catch (Exception e) when (Retry.IsTransient(e))
+            {
+                // The group grain is unreachable right now: it removes this member when its session expires, which is what leaving would have done sooner.
+            }
         }
     }
 

@@ -22,6 +22,7 @@ internal sealed partial class ConsumerGroupGrain(
     private const int MaxMetadataLength = 4096;
     private static readonly TimeSpan MinSessionTimeout = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan MaxSessionTimeout = TimeSpan.FromMinutes(30);
+    private static readonly TimeSpan MaxHeartbeatWait = TimeSpan.FromSeconds(30);
 
     private readonly Dictionary<string, GroupMemberState> _members = new(StringComparer.Ordinal);
     private readonly Dictionary<GroupPartition, CommittedOffset> _offsets = [];
@@ -157,9 +158,9 @@ internal sealed partial class ConsumerGroupGrain(
         var response = Respond(GetMember(memberId));
         if (maxWait > TimeSpan.Zero && SameSet(response.Partitions, ownedPartitions))
         {
-            // Nothing for the member to do: wait for the group to change (or the heartbeat interval to pass).
+            // Nothing for the member to do: wait for the group to change (or the heartbeat interval to pass), well within the call's response timeout.
             var changed = _changed.Task;
-            await Task.WhenAny(changed, Task.Delay(maxWait));
+            await Task.WhenAny(changed, Task.Delay(maxWait < MaxHeartbeatWait ? maxWait : MaxHeartbeatWait));
             await PersistAsync();
             response = Respond(GetMember(memberId));
         }

@@ -416,4 +416,44 @@ public sealed class GroupOffsetTests(GroupClusterFixture fixture, Xunit.Abstract
         output.WriteLine($"{commits.Count} concurrent commits made {Interlocked.Read(ref writes)} state writes");
         Assert.InRange(Interlocked.Read(ref writes), 1, commits.Count - 1);
     }
+
+    [Fact]
+    public async Task A_committed_offset_that_retention_deleted_is_reset_by_auto_offset_reset()
+    {
+        var topic = LogCluster.NewTopic("groups-retention");
+        await _log.CreateTopicAsync(topic, 1, ("segment.bytes", "2048"), ("retention.bytes", "4096"));
+        var groupEarliest = GroupTestHelpers.NewGroup("retention-earliest");
+        var groupNone = GroupTestHelpers.NewGroup("retention-none");
+        foreach (var groupId in new[] { groupEarliest, groupNone })
+        {
+            await _log.Cluster.Client.GetGrain<IConsumerGroupGrain>(groupId).CommitOffsetsAsync("", -1, [new CommittedOffset(topic, 0, 0)]);
+        }
+
+        await using (var producer = _log.Client.CreateProducer<string, string>(new ProducerOptions { BatchSize = 512, Linger = TimeSpan.Zero }))
+        {
+            for (var round = 0; round < 8; round++)
+            {
+                await Task.WhenAll(Enumerable.Range(round * 40, 40).Select(i => producer.ProduceAsync(topic, new Message<string, string> { Value = $"r{i:D4}" + new string('b', 30) })));
+            }
+        }
+
+        var partition = await _log.PartitionAsync(topic, 0);
+        await LogTestExtensions.EventuallyAsync(async () => (await partition.DescribeAsync()).LogStartOffset > 0, Timeout, "retention to move the log start offset");
+        var logStart = (await partition.DescribeAsync()).LogStartOffset;
+
+        // Earliest: the consumer starts at the new log start offset instead of failing on the deleted committed offset.
+        await using (var earliest = _log.Client.CreateConsumer<string, string>(GroupMember.Options() with { GroupId = groupEarliest, EnableAutoCommit = false }))
+        {
+            earliest.Subscribe([topic]);
+            var first = await earliest.ConsumeAsync(1, Timeout);
+            Assert.True(Assert.Single(first).Offset >= logStart, $"started at {first[0].Offset}, log start {logStart}");
+        }
+
+        // None: the app is told.
+        await using var strict = _log.Client.CreateConsumer<string, string>(GroupMember.Options() with { GroupId = groupNone, AutoOffsetReset = AutoOffsetReset.None, EnableAutoCommit = false });
+        strict.Subscribe([topic]);
+        var error = await Assert.ThrowsAsync<OffsetOutOfRangeException>(() => strict.ConsumeAsync(1, Timeout));
+        Assert.Equal(0, error.Offset);
+        Assert.True(error.LogStartOffset > 0);
+    }
 }
