@@ -184,6 +184,9 @@ public sealed class ConsumerGroupTests(GroupClusterFixture fixture, ITestOutputH
 
             var leaving = members[2];
             members.RemoveAt(2);
+
+            // The clock starts when the consumer itself stops (Close or crash), not while the test's own consume loop winds down.
+            await leaving.StopReadingAsync();
             var clock = Stopwatch.StartNew();
             if (crash)
             {
@@ -198,7 +201,7 @@ public sealed class ConsumerGroupTests(GroupClusterFixture fixture, ITestOutputH
             var elapsed = clock.Elapsed;
             output.WriteLine(crash
                 ? $"crash: remaining 2 members own all 12 partitions {elapsed.TotalMilliseconds:0} ms after the crash (session timeout {sessionTimeout.TotalMilliseconds:0} ms, so {elapsed.TotalMilliseconds - sessionTimeout.TotalMilliseconds:0} ms beyond it)"
-                : $"graceful leave: remaining 2 members own all 12 partitions {elapsed.TotalMilliseconds:0} ms after Close began");
+                : $"graceful leave: remaining 2 members own all 12 partitions {elapsed.TotalMilliseconds:0} ms after CloseAsync began");
             Console.WriteLine($"REBALANCE {(crash ? "crash" : "leave")} {elapsed.TotalMilliseconds:0} ms");
             var owned = ownership.ReplayAndCheck();
             Assert.Equal(12, members.Sum(m => owned[m.Name].Count));

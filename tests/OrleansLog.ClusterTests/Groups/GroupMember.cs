@@ -10,6 +10,7 @@ public sealed class GroupMember : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private readonly OwnershipLog _log;
+    private bool _closed;
 
     private GroupMember(string name, Consumer<string, string> consumer, OwnershipLog log)
     {
@@ -42,11 +43,18 @@ public sealed class GroupMember : IAsyncDisposable
         FetchMaxWait = TimeSpan.FromMilliseconds(200),
     };
 
-    /// <summary>Leaves the group gracefully.</summary>
-    public async Task CloseAsync()
+    /// <summary>Stops the app's consume loop (the consumer stays in the group).</summary>
+    public async Task StopReadingAsync()
     {
         _stop.Cancel();
         await _loop;
+    }
+
+    /// <summary>Leaves the group gracefully.</summary>
+    public async Task CloseAsync()
+    {
+        _closed = true;
+        await StopReadingAsync();
         await Consumer.CloseAsync();
         await Consumer.DisposeAsync();
     }
@@ -54,6 +62,7 @@ public sealed class GroupMember : IAsyncDisposable
     /// <summary>Stops dead, as a crashed process would: no revocation, no commit, no leave.</summary>
     public async Task CrashAsync()
     {
+        _closed = true;
         _stop.Cancel();
         await _loop;
         _log.Crashed(Name, Consumer.Assignment);
@@ -62,7 +71,7 @@ public sealed class GroupMember : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_stop.IsCancellationRequested)
+        if (!_closed)
         {
             await CloseAsync();
         }
