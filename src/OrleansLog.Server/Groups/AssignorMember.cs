@@ -1,5 +1,3 @@
-using OrleansLog.Groups;
-
 namespace OrleansLog.Groups;
 
 /// <summary>What an assignor knows of one member: its id, subscription and the target it had before this rebalance (for stickiness).</summary>
