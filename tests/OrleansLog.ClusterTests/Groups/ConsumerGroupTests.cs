@@ -228,4 +228,31 @@ public sealed class ConsumerGroupTests(GroupClusterFixture fixture, ITestOutputH
         Assert.Equal(3, member.Consumer.Assignment.Count);
         Assert.Equal(Enumerable.Range(0, 30).Select(i => $"v-{i}").Order(StringComparer.Ordinal), member.Read.Select(r => r.Value).Order(StringComparer.Ordinal));
     }
+
+    [Fact]
+    public async Task A_static_consumer_restarted_within_its_session_gets_its_partitions_back_without_a_rebalance()
+    {
+        var topic = LogCluster.NewTopic("groups-static-client");
+        await _log.CreateTopicAsync(topic, 4);
+        var groupId = GroupTestHelpers.NewGroup("static-client");
+        var ownership = new OwnershipLog();
+        var options = GroupMember.Options(sessionTimeout: TimeSpan.FromSeconds(30));
+        await using var steady = GroupMember.Start(_log, "steady", groupId, topic, ownership, options with { GroupInstanceId = "steady-1" });
+        var restarting = GroupMember.Start(_log, "restarting", groupId, topic, ownership, options with { GroupInstanceId = "restarting-1" });
+        var before = await GroupTestHelpers.WaitStableAsync(_log, groupId, [steady, restarting], Timeout);
+        var partitions = restarting.Consumer.Assignment.Sorted().ToList();
+        Assert.Equal(2, partitions.Count);
+
+        await restarting.CloseAsync();
+        var whileAway = await _log.Client.Admin.DescribeGroupAsync(groupId);
+        Assert.Equal(before.Generation, whileAway.Generation);
+        Assert.Equal(2, whileAway.Members.Length);
+
+        await using var restarted = GroupMember.Start(_log, "restarted", groupId, topic, ownership, options with { GroupInstanceId = "restarting-1" });
+        var after = await GroupTestHelpers.WaitStableAsync(_log, groupId, [steady, restarted], Timeout);
+        Assert.Equal(before.Generation, after.Generation);
+        Assert.Equal(partitions, restarted.Consumer.Assignment.Sorted());
+        Assert.Equal(0, steady.Consumer.Assignment.Sum(p => ownership.RevocationsOf("steady", p)));
+        ownership.ReplayAndCheck();
+    }
 }

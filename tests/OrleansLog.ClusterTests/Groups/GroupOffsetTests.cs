@@ -456,4 +456,27 @@ public sealed class GroupOffsetTests(GroupClusterFixture fixture, Xunit.Abstract
         Assert.Equal(0, error.Offset);
         Assert.True(error.LogStartOffset > 0);
     }
+
+    [Fact]
+    public async Task A_member_that_does_not_revoke_within_its_rebalance_timeout_is_removed_and_its_partitions_move()
+    {
+        var topic = LogCluster.NewTopic("groups-slow-revoke");
+        await _log.CreateTopicAsync(topic, 2);
+        var group = _log.Cluster.Client.GetGrain<IConsumerGroupGrain>(GroupTestHelpers.NewGroup("slow-revoke"));
+        var join = new JoinGroupRequest { Topics = [topic], SessionTimeout = TimeSpan.FromSeconds(30), RebalanceTimeout = TimeSpan.FromSeconds(1) };
+        var stubborn = await group.JoinAsync(join);
+        Assert.Equal(2, stubborn.Partitions.Length);
+        var newcomer = await group.JoinAsync(join);
+
+        // The stubborn member keeps heartbeating but keeps reporting both partitions, so the newcomer waits for its share...
+        Assert.Single((await group.HeartbeatAsync(stubborn.MemberId, stubborn.Partitions, TimeSpan.Zero)).Partitions);
+        Assert.Empty((await group.HeartbeatAsync(newcomer.MemberId, [], TimeSpan.Zero)).Partitions);
+        Assert.Equal(GroupState.Reconciling, (await group.DescribeAsync()).State);
+
+        // ...until the rebalance timeout removes it; then the newcomer owns everything.
+        await LogTestExtensions.EventuallyAsync(async () => (await group.HeartbeatAsync(newcomer.MemberId, [], TimeSpan.Zero)).Partitions.Length == 2, Timeout, "newcomer owns both partitions");
+        await Assert.ThrowsAsync<UnknownMemberException>(() => group.HeartbeatAsync(stubborn.MemberId, stubborn.Partitions, TimeSpan.Zero));
+        var description = await group.DescribeAsync();
+        Assert.Equal(newcomer.MemberId, Assert.Single(description.Members).MemberId);
+    }
 }
