@@ -12,6 +12,9 @@ internal static class Retry
         TimeoutException => true,
         SiloUnavailableException => true,
         OrleansMessageRejectionException => true,
+
+        // A silo that just died: the call is re-addressed to the grain's next activation once membership has caught up.
+        Orleans.Runtime.Messaging.ConnectionFailedException => true,
         _ => false,
     };
 

@@ -45,6 +45,24 @@ public enum ErrorCode
     /// <summary>The operation timed out.</summary>
     RequestTimedOut = 7,
 
+    /// <summary>A commit or heartbeat carried a generation that is not the group's current one; rejoin or refresh the assignment.</summary>
+    IllegalGeneration = 22,
+
+    /// <summary>The consumer group id breaks the naming rules.</summary>
+    InvalidGroupId = 24,
+
+    /// <summary>The group does not know this member id (it left, was expired or the group was deleted); rejoin.</summary>
+    UnknownMemberId = 25,
+
+    /// <summary>The operation needs a group without active members.</summary>
+    NonEmptyGroup = 68,
+
+    /// <summary>The consumer group does not exist.</summary>
+    GroupIdNotFound = 69,
+
+    /// <summary>Another member joined with the same <c>group.instance.id</c>; this one was replaced.</summary>
+    FencedInstanceId = 82,
+
     /// <summary>The topic is being deleted.</summary>
     TopicDeletionPending = 1001,
 }

@@ -1,10 +1,12 @@
 using OrleansLog.Client.Metadata;
+using OrleansLog.Errors;
+using OrleansLog.Groups;
 using OrleansLog.Partitions;
 using OrleansLog.Topics;
 
 namespace OrleansLog.Client;
 
-/// <summary>Creates, lists, describes, alters and deletes topics, and lists offsets (Kafka's admin client).</summary>
+/// <summary>Creates, lists, describes, alters and deletes topics, lists offsets, and manages consumer groups (Kafka's admin client).</summary>
 public sealed class AdminClient
 {
     private readonly IGrainFactory _grains;
@@ -103,6 +105,175 @@ public sealed class AdminClient
 
         return Partition(description, partition.Partition).ListOffsetAsync(timestamp).WaitAsync(cancellationToken);
     }
+
+    /// <summary>Lists the consumer groups with their state and member count.</summary>
+    public async Task<IReadOnlyList<ConsumerGroupListing>> ListGroupsAsync(CancellationToken cancellationToken = default)
+    {
+        var ids = await _grains.GetGrain<IGroupCatalogGrain>(0).ListAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        var descriptions = await Task.WhenAll(ids.Select(id => Group(id).DescribeAsync())).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return [.. descriptions.Select(d => new ConsumerGroupListing(d.GroupId, d.State, d.Members.Length))];
+    }
+
+    /// <summary>Describes a consumer group: state, generation, assignor, members (client ids, hosts, assignments) and committed offsets; a group that does not exist is <see cref="GroupState.Dead"/>.</summary>
+    public Task<GroupDescription> DescribeGroupAsync(string groupId, CancellationToken cancellationToken = default)
+    {
+        GroupId.Validate(groupId);
+        return Group(groupId).DescribeAsync().WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The group's lag in every partition of the topics it subscribes to or has committed offsets in: log end offset minus committed offset,
+    /// with the member that owns each partition.
+    /// </summary>
+    public async Task<IReadOnlyList<PartitionLag>> ListGroupLagAsync(string groupId, CancellationToken cancellationToken = default)
+    {
+        var description = await DescribeGroupAsync(groupId, cancellationToken).ConfigureAwait(false);
+        var topics = new SortedSet<string>(StringComparer.Ordinal);
+        var owners = new Dictionary<GroupPartition, GroupMemberDescription>();
+        foreach (var member in description.Members)
+        {
+            topics.UnionWith(member.Topics);
+            foreach (var partition in member.Assignment)
+            {
+                owners[partition] = member;
+            }
+        }
+
+        var committed = new Dictionary<GroupPartition, long>();
+        foreach (var offset in description.Offsets)
+        {
+            topics.Add(offset.Topic);
+            committed[offset.GroupPartition] = offset.Offset;
+        }
+
+        var lags = new List<PartitionLag>();
+        foreach (var topic in topics)
+        {
+            IReadOnlyList<PartitionDescription> partitions;
+            try
+            {
+                partitions = await DescribePartitionsAsync(topic, cancellationToken).ConfigureAwait(false);
+            }
+            catch (UnknownTopicException)
+            {
+                continue;
+            }
+
+            foreach (var partition in partitions)
+            {
+                var key = new GroupPartition(topic, partition.Partition);
+                var offset = committed.GetValueOrDefault(key, -1);
+                var owner = owners.GetValueOrDefault(key);
+                var lag = partition.HighWatermark - (offset >= 0 ? offset : partition.LogStartOffset);
+                lags.Add(new PartitionLag(topic, partition.Partition, offset, partition.HighWatermark, Math.Max(0, lag), owner?.MemberId, owner?.ClientId, owner?.Host));
+            }
+        }
+
+        return lags;
+    }
+
+    /// <summary>The group's committed offsets, of every partition or of <paramref name="topic"/> only.</summary>
+    public async Task<IReadOnlyList<CommittedOffset>> FetchCommittedOffsetsAsync(string groupId, string? topic = null, CancellationToken cancellationToken = default)
+    {
+        GroupId.Validate(groupId);
+        var offsets = await Group(groupId).FetchOffsetsAsync(null).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return topic is null ? offsets : [.. offsets.Where(o => o.Topic == topic)];
+    }
+
+    /// <summary>Deletes a group and its committed offsets; throws <see cref="GroupNotEmptyException"/> while it has members, <see cref="UnknownGroupException"/> if it does not exist.</summary>
+    public async Task DeleteGroupAsync(string groupId, CancellationToken cancellationToken = default)
+    {
+        GroupId.Validate(groupId);
+        await Group(groupId).DeleteAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Moves the group's committed offsets as <paramref name="spec"/> says and returns each partition's offset before and after; with
+    /// <paramref name="dryRun"/> only computes them. Only while the group has no members: throws <see cref="GroupNotEmptyException"/> otherwise.
+    /// </summary>
+    public async Task<IReadOnlyList<OffsetResetResult>> ResetOffsetsAsync(string groupId, OffsetResetSpec spec, bool dryRun = false, CancellationToken cancellationToken = default)
+    {
+        GroupId.Validate(groupId);
+        var group = Group(groupId);
+        await group.EnsureEmptyAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        var topic = await _metadata.RefreshAsync(spec.Topic, cancellationToken).ConfigureAwait(false);
+        if (!Enum.IsDefined(spec.Kind))
+        {
+            throw new InvalidRequestException($"Offset reset kind {spec.Kind} is unknown; use ToEarliest, ToLatest, ToOffset, ToDatetime or ShiftBy.");
+        }
+
+        var partitions = spec.Partitions ?? [.. Enumerable.Range(0, topic.PartitionCount)];
+        if (partitions.Count == 0)
+        {
+            throw new InvalidRequestException($"The offset reset of topic '{spec.Topic}' names no partitions; leave Partitions null for all of them.");
+        }
+
+        foreach (var partition in partitions)
+        {
+            if (partition < 0 || partition >= topic.PartitionCount)
+            {
+                throw new UnknownTopicException($"Topic '{spec.Topic}' has partitions 0 to {topic.PartitionCount - 1}; partition {partition} does not exist.");
+            }
+        }
+
+        var committed = (await group.FetchOffsetsAsync([.. partitions.Select(p => new GroupPartition(spec.Topic, p))]).WaitAsync(cancellationToken).ConfigureAwait(false))
+            .ToDictionary(o => o.Partition, o => o.Offset);
+        var results = new List<OffsetResetResult>(partitions.Count);
+        foreach (var partition in partitions)
+        {
+            var previous = committed.GetValueOrDefault(partition, -1);
+            var target = await ResetTargetAsync(topic, partition, spec, previous, cancellationToken).ConfigureAwait(false);
+            results.Add(new OffsetResetResult(spec.Topic, partition, previous, target));
+        }
+
+        if (!dryRun)
+        {
+            await group.ResetOffsetsAsync([.. results.Select(r => new CommittedOffset(r.Topic, r.Partition, r.NewOffset))]).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return results;
+    }
+
+    private async Task<long> ResetTargetAsync(TopicDescription topic, int partition, OffsetResetSpec spec, long previous, CancellationToken cancellationToken)
+    {
+        var grain = Partition(topic, partition);
+        var earliest = (await grain.ListOffsetAsync(OffsetSpec.Earliest).WaitAsync(cancellationToken).ConfigureAwait(false)).Offset;
+        var latest = (await grain.ListOffsetAsync(OffsetSpec.Latest).WaitAsync(cancellationToken).ConfigureAwait(false)).Offset;
+        long target;
+        switch (spec.Kind)
+        {
+            case OffsetResetKind.ToEarliest:
+                target = earliest;
+                break;
+            case OffsetResetKind.ToLatest:
+                target = latest;
+                break;
+            case OffsetResetKind.ToOffset:
+                if (spec.Value < 0)
+                {
+                    throw new InvalidRequestException($"Cannot reset to offset {spec.Value}; use an offset of 0 or more (it is clamped to the log's range).");
+                }
+
+                target = spec.Value;
+                break;
+            case OffsetResetKind.ToDatetime:
+                var found = await grain.ListOffsetAsync(spec.Timestamp.ToUnixTimeMilliseconds()).WaitAsync(cancellationToken).ConfigureAwait(false);
+                target = found.Offset < 0 ? latest : found.Offset;
+                break;
+            default:
+                if (previous < 0)
+                {
+                    throw new InvalidRequestException($"Cannot shift the offset of {spec.Topic}-{partition}: the group has no committed offset there; reset it to earliest, latest, an offset or a time instead.");
+                }
+
+                target = previous + spec.Value;
+                break;
+        }
+
+        return Math.Clamp(target, earliest, latest);
+    }
+
+    private IConsumerGroupGrain Group(string groupId) => _grains.GetGrain<IConsumerGroupGrain>(groupId);
 
     private ITopicGrain Topic(string topic) => _grains.GetGrain<ITopicGrain>(topic);
 

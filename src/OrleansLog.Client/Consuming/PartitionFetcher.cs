@@ -8,7 +8,12 @@ namespace OrleansLog.Client;
 /// Prefetches one assigned partition: a loop of long-poll fetches that queues whole batches for the consumer, pausing while
 /// more than <see cref="ConsumerOptions.PrefetchBytesPerPartition"/> wait to be consumed.
 /// </summary>
-internal sealed class PartitionFetcher(TopicPartition partition, OrleansLogClient client, ConsumerOptions options, Action<FetchedChunk> deliver)
+internal sealed class PartitionFetcher(
+    TopicPartition partition,
+    OrleansLogClient client,
+    ConsumerOptions options,
+    Action<FetchedChunk> deliver,
+    Func<TopicPartition, CancellationToken, Task<long>>? committedOffset = null)
 {
     private readonly object _lock = new();
     private CancellationTokenSource? _cancel;
@@ -140,6 +145,16 @@ internal sealed class PartitionFetcher(TopicPartition partition, OrleansLogClien
 
     private async Task<long> ResolveAsync(long offset, CancellationToken cancellationToken)
     {
+        if (offset == Offset.Unset && committedOffset is not null)
+        {
+            // A group consumer starts at the group's committed offset; auto.offset.reset applies only without one (or when it fell out of range).
+            var committed = await committedOffset(Partition, cancellationToken).ConfigureAwait(false);
+            if (committed >= 0)
+            {
+                return committed;
+            }
+        }
+
         var spec = offset switch
         {
             Offset.Beginning => OffsetSpec.Earliest,

@@ -14,7 +14,7 @@ public static class OrleansLogSiloBuilderExtensions
     public const string StorageName = "OrleansLog";
 
     /// <summary>
-    /// Hosts OrleansLog in this silo: topic, catalog and partition grains, segment storage in Azure Blob Storage, and the blob-backed grain
+    /// Hosts OrleansLog in this silo: topic, catalog, partition and consumer group grains, segment storage in Azure Blob Storage, and the blob-backed grain
     /// storage they keep their state in. Storage comes from <see cref="OrleansLogStorageOptions"/> (bind it from configuration or set it here).
     /// </summary>
     public static ISiloBuilder AddOrleansLog(
@@ -35,6 +35,9 @@ public static class OrleansLogSiloBuilderExtensions
             partitions.Configure(configurePartitions);
         }
 
+        services.AddOptions<Groups.ConsumerGroupOptions>()
+            .Validate(o => o.ExpiryCheckInterval > TimeSpan.Zero, "ConsumerGroupOptions.ExpiryCheckInterval must be positive.")
+            .Validate(o => o.MetadataRefreshInterval > TimeSpan.Zero, "ConsumerGroupOptions.MetadataRefreshInterval must be positive.");
         services.TryAddSingleton<SegmentStore>();
         services.TryAddSingleton<TailMemoryBudget>();
         builder.AddBlobGrainStorage(StorageName);

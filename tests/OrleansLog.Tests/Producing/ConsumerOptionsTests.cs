@@ -13,7 +13,35 @@ public sealed class ConsumerOptionsTests
         { "FetchMaxWait", new ConsumerOptions { FetchMaxWait = Timeout.InfiniteTimeSpan } },
         { "PrefetchBytesPerPartition", new ConsumerOptions { PrefetchBytesPerPartition = 1024 * 1024 - 1 } },
         { "PrefetchBytesPerPartition", new ConsumerOptions { MaxPartitionFetchBytes = 8 * 1024 * 1024 } },
+        { "SessionTimeout", new ConsumerOptions { SessionTimeout = TimeSpan.FromMilliseconds(100) } },
+        { "HeartbeatInterval", new ConsumerOptions { SessionTimeout = TimeSpan.FromSeconds(3), HeartbeatInterval = TimeSpan.FromSeconds(3) } },
+        { "HeartbeatInterval", new ConsumerOptions { HeartbeatInterval = TimeSpan.Zero } },
+        { "RebalanceTimeout", new ConsumerOptions { RebalanceTimeout = TimeSpan.Zero } },
+        { "AutoCommitInterval", new ConsumerOptions { AutoCommitInterval = TimeSpan.Zero } },
+        { "PartitionAssignmentStrategy", new ConsumerOptions { PartitionAssignmentStrategy = "sticky" } },
+        { "GroupInstanceId", new ConsumerOptions { GroupInstanceId = "" } },
     };
+
+    [Fact]
+    public void Group_defaults_follow_kafka()
+    {
+        var options = new ConsumerOptions();
+
+        Assert.Null(options.GroupId);
+        Assert.Equal(TimeSpan.FromSeconds(45), options.SessionTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(3), options.HeartbeatInterval);
+        Assert.Equal("cooperative-sticky", options.PartitionAssignmentStrategy);
+        Assert.True(options.EnableAutoCommit);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.AutoCommitInterval);
+    }
+
+    [Fact]
+    public void An_invalid_group_id_is_rejected_with_a_typed_error()
+    {
+        var ex = Assert.Throws<OrleansLog.Errors.InvalidGroupIdException>(new ConsumerOptions { GroupId = "a group" }.Validate);
+
+        Assert.Contains("'a group'", ex.Message);
+    }
 
     [Fact]
     public void Defaults_pass_validation()

@@ -1,0 +1,52 @@
+namespace OrleansLog.Groups;
+
+/// <summary>
+/// Coordinates one consumer group, keyed by group id: membership and sessions, server-side assignment with the group's assignor,
+/// cooperative hand-over of partitions, and committed offsets.
+/// </summary>
+[Alias("OrleansLog.Groups.IConsumerGroupGrain")]
+public interface IConsumerGroupGrain : IGrainWithStringKey
+{
+    /// <summary>Adds a member (or, for a known <see cref="JoinGroupRequest.InstanceId"/>, replaces it) and returns its member id and first assignment.</summary>
+    [Alias("Join")]
+    Task<MemberAssignment> JoinAsync(JoinGroupRequest request);
+
+    /// <summary>
+    /// Keeps the member's session alive and reports the partitions it owns (so revoked ones can move on); returns at once when the member has
+    /// something to do, otherwise waits up to <paramref name="maxWait"/> for a change of the group.
+    /// </summary>
+    [Alias("Heartbeat")]
+    [ResponseTimeout("00:01:00")]
+    Task<MemberAssignment> HeartbeatAsync(string memberId, GroupPartition[] ownedPartitions, TimeSpan maxWait);
+
+    /// <summary>Removes the member at once; its partitions move without waiting for its session to expire. A static member keeps its place until its session expires.</summary>
+    [Alias("Leave")]
+    Task LeaveAsync(string memberId);
+
+    /// <summary>
+    /// Commits offsets, fenced by member id and generation; <paramref name="memberId"/> empty and <paramref name="generation"/> -1 commit
+    /// without membership, which only an empty group accepts (consumers that <c>Assign</c> partitions).
+    /// </summary>
+    [Alias("CommitOffsets")]
+    Task CommitOffsetsAsync(string memberId, int generation, CommittedOffset[] offsets);
+
+    /// <summary>The committed offsets of <paramref name="partitions"/>, or of every partition when null; partitions without a commit are left out.</summary>
+    [Alias("FetchOffsets")]
+    Task<CommittedOffset[]> FetchOffsetsAsync(GroupPartition[]? partitions);
+
+    /// <summary>Describes the group: state, generation, members, assignments and committed offsets.</summary>
+    [Alias("Describe")]
+    Task<GroupDescription> DescribeAsync();
+
+    /// <summary>Overwrites committed offsets; throws <see cref="Errors.GroupNotEmptyException"/> while the group has members.</summary>
+    [Alias("ResetOffsets")]
+    Task ResetOffsetsAsync(CommittedOffset[] offsets);
+
+    /// <summary>Throws <see cref="Errors.GroupNotEmptyException"/> while the group has members (a dry-run offset reset calls this).</summary>
+    [Alias("EnsureEmpty")]
+    Task EnsureEmptyAsync();
+
+    /// <summary>Deletes the group and its committed offsets; throws <see cref="Errors.GroupNotEmptyException"/> while it has members.</summary>
+    [Alias("Delete")]
+    Task DeleteAsync();
+}

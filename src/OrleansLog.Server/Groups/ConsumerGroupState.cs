@@ -1,0 +1,26 @@
+namespace OrleansLog.Groups;
+
+/// <summary>The durable state of a consumer group grain: what must survive a move of the grain to another silo.</summary>
+[GenerateSerializer]
+public sealed class ConsumerGroupState
+{
+    /// <summary>True once the group has had a member or a commit (and until it is deleted).</summary>
+    [Id(0)]
+    public bool Exists { get; set; }
+
+    /// <summary>The current generation; every membership change starts a new one.</summary>
+    [Id(1)]
+    public int Generation { get; set; }
+
+    /// <summary>The assignor the group uses.</summary>
+    [Id(2)]
+    public string Assignor { get; set; } = PartitionAssignors.Default;
+
+    /// <summary>The members with their target and owned partitions.</summary>
+    [Id(3)]
+    public List<GroupMemberState> Members { get; set; } = [];
+
+    /// <summary>The committed offsets.</summary>
+    [Id(4)]
+    public List<CommittedOffset> Offsets { get; set; } = [];
+}
