@@ -51,6 +51,7 @@ public static class OrleansLogCli
         root.Add(TopicsCommand.Create(context));
         root.Add(ProduceCommand.Create(context));
         root.Add(ConsumeCommand.Create(context));
+        root.Add(GroupsCommand.Create(context));
         root.Add(OffsetsCommand.Create(context));
         root.Add(ClusterCommand.Create(context));
         root.Add(PerfCommand.Create(context));

@@ -12,7 +12,14 @@ internal static class ConsumeCommand
     public static Command Create(CommandContext context)
     {
         var topic = TopicsCommand.TopicArgument();
-        var fromBeginning = new Option<bool>("--from-beginning") { Description = "Start at the earliest offset (default: only new records)." };
+        var group = new Option<string?>("--group", "-G")
+        {
+            Description = "Consume as a member of this consumer group: partitions are shared with its other members, and the offsets printed are committed.",
+        };
+        var fromBeginning = new Option<bool>("--from-beginning")
+        {
+            Description = "Start at the earliest offset (default: only new records). With --group, only where the group has no committed offset.",
+        };
         var partition = new Option<int?>("--partition", "-p") { Description = "Read only this partition." };
         var offset = new Option<string?>("--offset") { Description = "Start offset in --partition: a number, earliest or latest." };
         var maxMessages = new Option<long?>("--max-messages", "-n") { Description = "Stop after this many records." };
@@ -28,15 +35,17 @@ internal static class ConsumeCommand
             "consume",
             """
             Print records from a topic (kafka-console-consumer.sh), one per line, until --max-messages, --timeout or Ctrl+C. The count of records
-            processed goes to stderr at the end.
+            processed goes to stderr at the end. With --group the consumer joins the group, starts at its committed offsets, and on the way
+            out commits what it printed and leaves the group.
 
             Examples:
               orleanslog consume orders --from-beginning --max-messages 10
+              orleanslog consume orders --group billing --from-beginning
               orleanslog consume orders --partition 2 --offset 1500 --print-offset --print-key
               orleanslog consume orders --from-beginning --timeout 5000 --format json | jq .value
             """)
         {
-            topic, fromBeginning, partition, offset, maxMessages, timeout, printKey, printHeaders, printOffset, printTimestamp, separator, format,
+            topic, group, fromBeginning, partition, offset, maxMessages, timeout, printKey, printHeaders, printOffset, printTimestamp, separator, format,
         };
         context.SetAction(command, async (parse, connection, cancellationToken) =>
         {
@@ -75,9 +84,29 @@ internal static class ConsumeCommand
             var limit = parse.GetValue(maxMessages) ?? long.MaxValue;
             var idle = parse.GetValue(timeout) is { } ms ? TimeSpan.FromMilliseconds(ms) : Timeout.InfiniteTimeSpan;
             long count = 0;
-            await using (var consumer = connection.Log.CreateConsumer<string?, string?>())
+            var groupId = parse.GetValue(group);
+            if (groupId is not null && (parse.GetValue(partition) is not null || parse.GetValue(offset) is not null))
             {
-                consumer.Assign(partitions.Select(p => new TopicPartitionOffset(name, p, start)));
+                throw new CliException("--group shares the topic's partitions among the group's members; it cannot be combined with --partition or --offset.", ExitCodes.Usage);
+            }
+
+            var options = new ConsumerOptions
+            {
+                GroupId = groupId,
+                ClientId = "orleanslog-console-consumer",
+                AutoOffsetReset = parse.GetValue(fromBeginning) ? AutoOffsetReset.Earliest : AutoOffsetReset.Latest,
+            };
+            await using (var consumer = connection.Log.CreateConsumer<string?, string?>(options))
+            {
+                if (groupId is null)
+                {
+                    consumer.Assign(partitions.Select(p => new TopicPartitionOffset(name, p, start)));
+                }
+                else
+                {
+                    consumer.Subscribe([name]);
+                }
+
                 try
                 {
                     var lastRecord = Environment.TickCount64;
@@ -102,6 +131,13 @@ internal static class ConsumeCommand
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
                     // Ctrl+C is how a console consumer is meant to stop.
+                }
+
+                if (groupId is not null)
+                {
+                    // Everything printed is committed before leaving, so the next member starts after it.
+                    await consumer.CommitAsync(CancellationToken.None);
+                    await consumer.CloseAsync();
                 }
             }
 

@@ -211,7 +211,75 @@ public sealed class CliTests(LogClusterFixture fixture)
         Assert.Contains("Processed a total of 2 messages", result.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_console_group_consumer_commits_what_it_printed_and_groups_show_lag_reset_and_delete()
+    {
+        var topic = LogCluster.NewTopic("cli-groups");
+        var group = LogCluster.NewTopic("cli-group");
+        await fixture.Log.CreateTopicAsync(topic, 2);
+        Assert.Equal(0, (await _cli.RunAsync(["produce", topic], string.Join('\n', Enumerable.Range(0, 20)))).ExitCode);
+
+        var first = await _cli.RunAsync("consume", topic, "--group", group, "--from-beginning", "--max-messages", "12");
+        Assert.Equal(12, first.Lines.Length);
+        var second = await _cli.RunAsync("consume", topic, "--group", group, "--timeout", "2000");
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).Order(), first.Lines.Concat(second.Lines).Order());
+
+        var listed = await _cli.RunAsync("groups", "list");
+        Assert.Contains(listed.Lines, l => l.StartsWith(group + " ", StringComparison.Ordinal) && l.Contains("Empty", StringComparison.Ordinal));
+
+        var described = await _cli.RunAsync("groups", "describe", group);
+        Assert.Equal(0, described.ExitCode);
+        Assert.Contains($"Group: {group}  State: Empty", described.Output, StringComparison.Ordinal);
+        var rows = Rows(described, topic);
+        Assert.Equal(20, rows.Sum(r => long.Parse(r[2], System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.All(rows, r => Assert.Equal(("0", r[3]), (r[4], r[2])));
+
+        var dryRun = await _cli.RunAsync("groups", "reset-offsets", group, "--topic", topic, "--to-earliest");
+        Assert.Equal(0, dryRun.ExitCode);
+        Assert.Contains("Dry run: nothing changed", dryRun.Error, StringComparison.Ordinal);
+        Assert.All(Rows(dryRun, topic), r => Assert.Equal("0", r[3]));
+        Assert.Equal(20, Rows(await _cli.RunAsync("groups", "describe", group), topic).Sum(r => long.Parse(r[2], System.Globalization.CultureInfo.InvariantCulture)));
+
+        // Null keys go to one sticky partition at a time: rewind the one holding the most records.
+        var busiest = rows.MaxBy(r => long.Parse(r[3], System.Globalization.CultureInfo.InvariantCulture))![1];
+        Assert.Equal(0, (await _cli.RunAsync("groups", "reset-offsets", group, "--topic", topic, "--shift-by", "-3", "--partition", busiest, "--execute")).ExitCode);
+        var shifted = Rows(await _cli.RunAsync("groups", "describe", group), topic);
+        Assert.Equal("3", shifted.Single(r => r[1] == busiest)[4]);
+        var again = await _cli.RunAsync("consume", topic, "--group", group, "--timeout", "2000");
+        Assert.Equal(3, again.Lines.Length);
+
+        // While a member is consuming, resets and deletes are refused with a clear error.
+        using var stop = new CancellationTokenSource();
+        var member = _cli.RunAsync(["consume", topic, "--group", group], "", stop.Token);
+        CliResult refused;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        do
+        {
+            await Task.Delay(300);
+            refused = await _cli.RunAsync("groups", "reset-offsets", group, "--topic", topic, "--to-latest", "--execute");
+        }
+        while (refused.ExitCode == 0 && DateTime.UtcNow < deadline);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("member", refused.Error, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(1, (await _cli.RunAsync("groups", "delete", group)).ExitCode);
+        await stop.CancelAsync();
+        Assert.Equal(0, (await member).ExitCode);
+
+        Assert.Equal(0, (await _cli.RunAsync("groups", "delete", group)).ExitCode);
+        Assert.DoesNotContain((await _cli.RunAsync("groups", "list")).Lines, l => l.StartsWith(group + " ", StringComparison.Ordinal));
+
+        var neither = await _cli.RunAsync("groups", "reset-offsets", group, "--topic", topic);
+        Assert.Equal(2, neither.ExitCode);
+        Assert.Contains("exactly one of", neither.Error, StringComparison.Ordinal);
+    }
+
+    // The table rows of one topic, split on whitespace.
+    private static List<string[]> Rows(CliResult result, string topic) =>
+        result.Lines.Where(l => l.StartsWith(topic + " ", StringComparison.Ordinal)).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
+
     [Theory]
+    [InlineData("groups", "describe")]
+    [InlineData("groups", "reset-offsets")]
     [InlineData("topics", "create")]
     [InlineData("produce")]
     [InlineData("consume")]
