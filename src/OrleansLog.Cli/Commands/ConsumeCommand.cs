@@ -109,21 +109,14 @@ internal static class ConsumeCommand
 
                 try
                 {
-                    var lastRecord = Environment.TickCount64;
                     while (count < limit)
                     {
-                        var record = await consumer.ConsumeAsync(TimeSpan.FromSeconds(1), cancellationToken);
+                        var record = await consumer.ConsumeAsync(idle, cancellationToken);
                         if (record is null)
                         {
-                            if (idle != Timeout.InfiniteTimeSpan && Environment.TickCount64 - lastRecord >= idle.TotalMilliseconds)
-                            {
-                                break;
-                            }
-
-                            continue;
+                            break;
                         }
 
-                        lastRecord = Environment.TickCount64;
                         printer.Print(record);
                         count++;
                     }

@@ -512,10 +512,10 @@ public sealed class Consumer<TKey, TValue> : IAsyncDisposable, IGroupMemberHost
         }
     }
 
-    /// <summary>Waits up to <paramref name="timeout"/> for the next record; null when none arrived in time.</summary>
+    /// <summary>Waits up to <paramref name="timeout"/> (<see cref="Timeout.InfiniteTimeSpan"/>: until one arrives) for the next record; null when none arrived in time.</summary>
     public ConsumeResult<TKey, TValue>? Consume(TimeSpan timeout)
     {
-        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        var deadline = Deadline(timeout);
         while (true)
         {
             if (TryNext(out var result))
@@ -524,7 +524,7 @@ public sealed class Consumer<TKey, TValue> : IAsyncDisposable, IGroupMemberHost
             }
 
             var remaining = deadline - Environment.TickCount64;
-            if (remaining <= 0 || !_available.Wait(TimeSpan.FromMilliseconds(remaining)))
+            if (remaining <= 0 || !_available.Wait(WaitFor(deadline, remaining)))
             {
                 return null;
             }
@@ -533,10 +533,13 @@ public sealed class Consumer<TKey, TValue> : IAsyncDisposable, IGroupMemberHost
         }
     }
 
-    /// <summary>Waits up to <paramref name="timeout"/> for the next record without blocking a thread; null when none arrived in time.</summary>
+    /// <summary>
+    /// Waits up to <paramref name="timeout"/> (<see cref="Timeout.InfiniteTimeSpan"/>: until one arrives or <paramref name="cancellationToken"/>
+    /// is cancelled) for the next record without blocking a thread; null when none arrived in time.
+    /// </summary>
     public async ValueTask<ConsumeResult<TKey, TValue>?> ConsumeAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        var deadline = Deadline(timeout);
         while (true)
         {
             if (TryNext(out var result))
@@ -545,7 +548,7 @@ public sealed class Consumer<TKey, TValue> : IAsyncDisposable, IGroupMemberHost
             }
 
             var remaining = deadline - Environment.TickCount64;
-            if (remaining <= 0 || !await _available.WaitAsync(TimeSpan.FromMilliseconds(remaining), cancellationToken).ConfigureAwait(false))
+            if (remaining <= 0 || !await _available.WaitAsync(WaitFor(deadline, remaining), cancellationToken).ConfigureAwait(false))
             {
                 return null;
             }
@@ -553,6 +556,12 @@ public sealed class Consumer<TKey, TValue> : IAsyncDisposable, IGroupMemberHost
             _available.Release();
         }
     }
+
+    private static long Deadline(TimeSpan timeout) =>
+        timeout == Timeout.InfiniteTimeSpan ? long.MaxValue : Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+
+    private static TimeSpan WaitFor(long deadline, long remaining) =>
+        deadline == long.MaxValue ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(remaining);
 
     /// <summary>Consumes records as they arrive until <paramref name="cancellationToken"/> is cancelled.</summary>
     public async IAsyncEnumerable<ConsumeResult<TKey, TValue>> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)

@@ -214,4 +214,24 @@ public sealed class ProduceConsumeTests(LogClusterFixture fixture)
         await Task.WhenAll(Enumerable.Range(1, 100).Select(i => producer.ProduceAsync(topic, new Message<string, int> { Key = $"k{i}", Value = i })));
         Assert.Equal(5050, await reading);
     }
+
+    [Fact]
+    public async Task Consuming_with_an_infinite_timeout_waits_for_the_next_record()
+    {
+        var topic = LogCluster.NewTopic("infinite");
+        await _log.CreateTopicAsync(topic, 1);
+        await using var consumer = _log.Client.CreateConsumer<string, string>();
+        consumer.Assign([new TopicPartitionOffset(topic, 0, 0)]);
+        var waiting = consumer.ConsumeAsync(Timeout.InfiniteTimeSpan).AsTask();
+        await Task.Delay(1500);
+        Assert.False(waiting.IsCompleted);
+
+        await using (var producer = _log.Client.CreateProducer<string, string>())
+        {
+            await producer.ProduceAsync(topic, new Message<string, string> { Value = "late" });
+        }
+
+        var record = await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(("late", 0L), (record?.Message.Value, record?.Offset ?? -1));
+    }
 }
