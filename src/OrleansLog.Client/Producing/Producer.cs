@@ -3,6 +3,7 @@ using OrleansLog.Client.Partitioning;
 using OrleansLog.Client.Serialization;
 using OrleansLog.Errors;
 using OrleansLog.Partitions;
+using OrleansLog.Producers;
 using OrleansLog.Records;
 using OrleansLog.Topics;
 
@@ -24,6 +25,7 @@ public sealed class Producer<TKey, TValue> : IAsyncDisposable
     private readonly object _bufferLock = new();
     private readonly object _orderLock = new();
     private Task _queuedBehind = Task.CompletedTask;
+    private Task<long>? _producerId;
     private long _bufferedBytes;
     private TaskCompletionSource _bufferFreed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _disposed;
@@ -329,7 +331,7 @@ public sealed class Producer<TKey, TValue> : IAsyncDisposable
                 }
             }
 
-            await SendAsync(accumulator.Partition, batches).ConfigureAwait(false);
+            await SendAsync(accumulator, batches).ConfigureAwait(false);
             long freed = 0;
             foreach (var batch in batches)
             {
@@ -340,9 +342,11 @@ public sealed class Producer<TKey, TValue> : IAsyncDisposable
         }
     }
 
-    private async Task SendAsync(TopicPartition partition, List<ProducerBatch> batches)
+    private async Task SendAsync(PartitionAccumulator accumulator, List<ProducerBatch> batches)
     {
-        var payload = Concatenate(batches);
+        var partition = accumulator.Partition;
+        var idempotent = _options.IsIdempotent;
+        byte[]? payload = idempotent ? null : Concatenate(batches);
         var deadline = Environment.TickCount64 + (long)_options.DeliveryTimeout.TotalMilliseconds;
         var backoff = _options.RetryBackoff;
         if (_options.Acks == Acks.None)
@@ -360,12 +364,26 @@ public sealed class Producer<TKey, TValue> : IAsyncDisposable
             {
                 var metadata = await _client.Metadata.GetAsync(partition.Topic).ConfigureAwait(false);
                 var grain = _client.GrainFactory.GetGrain<IPartitionGrain>(new PartitionGrainKey(partition.Topic, metadata.TopicId, partition.Partition).ToString());
-                var result = await grain.AppendAsync(payload, _options.Acks).ConfigureAwait(false);
-                var baseOffset = result.BaseOffset;
-                foreach (var batch in batches)
+                if (payload is null)
                 {
-                    batch.Complete(result with { BaseOffset = baseOffset }, offsetsKnown: _options.Acks != Acks.None);
-                    baseOffset += batch.RecordCount;
+                    // Sequence numbers are given once, before the first attempt: every retry resends the same bytes, which is
+                    // what lets the partition recognise a retry of a batch that already landed.
+                    var producerId = await GetProducerIdAsync().ConfigureAwait(false);
+                    foreach (var batch in batches)
+                    {
+                        RecordBatch.SetProducerState(batch.Bytes, producerId, accumulator.ProducerEpoch, accumulator.NextSequence);
+                        accumulator.NextSequence += batch.RecordCount;
+                    }
+
+                    payload = Concatenate(batches);
+                }
+
+                var result = await grain.AppendAsync(payload, _options.Acks).ConfigureAwait(false);
+                long recordsBefore = 0;
+                for (var i = 0; i < batches.Count; i++)
+                {
+                    batches[i].Complete(result with { BaseOffset = result.BaseOffsetOf(i, recordsBefore) }, offsetsKnown: _options.Acks != Acks.None);
+                    recordsBefore += batches[i].RecordCount;
                 }
 
                 return;
@@ -382,7 +400,7 @@ public sealed class Producer<TKey, TValue> : IAsyncDisposable
                     }
                     catch (Exception refresh)
                     {
-                        FailAll(batches, refresh);
+                        FailAll(accumulator, batches, refresh, sequenced: payload is not null && idempotent);
                         return;
                     }
                 }
@@ -392,14 +410,34 @@ public sealed class Producer<TKey, TValue> : IAsyncDisposable
             }
             catch (Exception e)
             {
-                FailAll(batches, e);
+                FailAll(accumulator, batches, e, sequenced: payload is not null && idempotent);
                 return;
             }
         }
     }
 
-    private static void FailAll(List<ProducerBatch> batches, Exception error)
+    private Task<long> GetProducerIdAsync()
     {
+        // One id per producer, fetched on first send; a failed fetch is retried by the next send.
+        var id = _producerId;
+        if (id is null || id.IsFaulted || id.IsCanceled)
+        {
+            id = _producerId = _client.GrainFactory.GetGrain<IProducerIdGrain>(IProducerIdGrain.Key).NextProducerIdAsync();
+        }
+
+        return id;
+    }
+
+    private static void FailAll(PartitionAccumulator accumulator, List<ProducerBatch> batches, Exception error, bool sequenced)
+    {
+        if (sequenced)
+        {
+            // Whether the failed batches landed is unknown, so the partition's next sequence is too: a new epoch starts at 0,
+            // as Kafka's producer does after a batch expires.
+            accumulator.ProducerEpoch++;
+            accumulator.NextSequence = 0;
+        }
+
         foreach (var batch in batches)
         {
             batch.Fail(error);

@@ -141,7 +141,14 @@ internal sealed partial class PartitionGrain
                 _activeCreatedAt = NowMs();
             }
 
-            await store.AppendBlockAsync(ActiveBlob, buffer.AsMemory(0, blockBytes), _activeSize, CancellationToken.None);
+            if (_leaseId is null)
+            {
+                // Taking a lease breaks the holder's; a zombie must not break the real leader's, so it checks its epoch first.
+                await CheckLeaderEpochAsync();
+                _leaseId = await store.TakeLeaseAsync(ActiveBlob, CancellationToken.None);
+            }
+
+            await store.AppendBlockAsync(ActiveBlob, buffer.AsMemory(0, blockBytes), _activeSize, _leaseId, CancellationToken.None);
         }
         finally
         {
@@ -214,11 +221,15 @@ internal sealed partial class PartitionGrain
             MaxTimestamp = _activeMaxTimestamp,
         };
         var nextBase = _highWatermark;
+        var producers = _producers.Snapshot(nextBase);
         await UpdateManifestAsync(m =>
         {
             m.Segments.Add(sealedSegment);
             m.ActiveBaseOffset = nextBase;
+            m.Producers = producers;
         });
+
+        await ReleaseLeaseAsync();
 
         _reader.CacheIndex(sealedSegment.BaseOffset, index);
         LogSealed(_key.Topic, _key.Partition, sealedSegment.BaseOffset, sealedSegment.LastOffset, sealedSegment.SizeBytes);
@@ -230,6 +241,45 @@ internal sealed partial class PartitionGrain
         _activeFirstTimestamp = -1;
         _activeMaxTimestamp = -1;
         _activeIndex = new SegmentIndex();
+    }
+
+    // Best effort: a lease left behind is broken by the next writer (or by deletion), so failing to release it loses nothing.
+    private async Task ReleaseLeaseAsync()
+    {
+        if (_leaseId is not { } leaseId)
+        {
+            return;
+        }
+
+        _leaseId = null;
+        try
+        {
+            await store.ReleaseLeaseAsync(ActiveBlob, leaseId, CancellationToken.None);
+        }
+        catch (StorageException e)
+        {
+            LogStorageRetry(_key.Topic, _key.Partition, TimeSpan.Zero, e.Message);
+        }
+    }
+
+    // Re-reads the manifest: a newer leader epoch there means another activation owns the log and this one is a zombie.
+    private async Task CheckLeaderEpochAsync()
+    {
+        var epoch = manifest.State.LeaderEpoch;
+        await _manifestLock.WaitAsync();
+        try
+        {
+            await manifest.ReadStateAsync();
+        }
+        finally
+        {
+            _manifestLock.Release();
+        }
+
+        if (manifest.State.LeaderEpoch != epoch)
+        {
+            throw new NotLeaderException($"Partition {_key.Topic}-{_key.Partition} is at leader epoch {manifest.State.LeaderEpoch}; this activation has epoch {epoch} and is fenced. Retry.");
+        }
     }
 
     // Manifest writes are ETag-conditional: a conflict means another activation owns the log now, so this one is fenced.
@@ -335,6 +385,7 @@ internal sealed partial class PartitionGrain
     {
         await UpdateManifestAsync(m => m.LeaderEpoch++);
         var state = manifest.State;
+        _producers.Restore(state.Producers);
         _activeBase = state.ActiveBaseOffset;
         _nextOffset = _highWatermark = _activeBase;
         _activeCreatedAt = NowMs();
@@ -345,6 +396,8 @@ internal sealed partial class PartitionGrain
             return;
         }
 
+        // The epoch is ours now, so the lease is too: breaking it fences a previous activation still appending.
+        _leaseId = await store.TakeLeaseAsync(ActiveBlob, cancellationToken);
         _activeCreated = true;
         _activeCreatedAt = properties.CreatedOn.ToUnixTimeMilliseconds();
         _activeBlocks = properties.BlockCount;
@@ -378,6 +431,11 @@ internal sealed partial class PartitionGrain
             }
 
             _activeMaxTimestamp = Math.Max(_activeMaxTimestamp, header.MaxTimestamp);
+            if (header.ProducerId >= 0)
+            {
+                _producers.Record(header.ProducerId, header.ProducerEpoch, new ProducerBatchEntry(header.BaseSequence, header.BaseSequence + header.LastOffsetDelta, header.BaseOffset, header.LastOffset));
+            }
+
             _tail.Append(new TailEntry(header.BaseOffset, header.LastOffset, header.MaxTimestamp, batch));
             _tail.TrimTo(share, long.MaxValue);
             position += header.TotalSize;
@@ -403,6 +461,7 @@ internal sealed partial class PartitionGrain
             {
                 // Nothing valid in the blob at all: it holds no acknowledged data, so it can go.
                 await store.DeleteAsync(ActiveBlob, cancellationToken);
+                _leaseId = null;
                 _activeCreated = false;
                 _activeBlocks = 0;
             }
