@@ -378,7 +378,9 @@ public sealed class Producer<TKey, TValue> : IAsyncDisposable
                     payload = Concatenate(batches);
                 }
 
-                var result = await grain.AppendAsync(payload, _options.Acks).ConfigureAwait(false);
+                // The deadline bounds the call too: a partition stuck on storage must not hold the record past delivery.timeout.ms.
+                var remaining = TimeSpan.FromMilliseconds(Math.Max(1, deadline - Environment.TickCount64));
+                var result = await grain.AppendAsync(payload, _options.Acks).WaitAsync(remaining).ConfigureAwait(false);
                 long recordsBefore = 0;
                 for (var i = 0; i < batches.Count; i++)
                 {
@@ -410,7 +412,10 @@ public sealed class Producer<TKey, TValue> : IAsyncDisposable
             }
             catch (Exception e)
             {
-                FailAll(accumulator, batches, e, sequenced: payload is not null && idempotent);
+                var error = Environment.TickCount64 >= deadline && (Retry.IsTransient(e) || e is UnknownTopicException)
+                    ? new DeliveryTimeoutException($"Records for {partition.Topic}-{partition.Partition} were not acknowledged within {_options.DeliveryTimeout.TotalSeconds:0.#} s (ProducerOptions.DeliveryTimeout, Kafka's delivery.timeout.ms); the last error was: {e.Message}", e)
+                    : e;
+                FailAll(accumulator, batches, error, sequenced: payload is not null && idempotent);
                 return;
             }
         }

@@ -34,10 +34,19 @@ public sealed class LogCluster : IAsyncDisposable
     /// <summary>Direct access to the segment blobs, for checks.</summary>
     public SegmentStore Store { get; }
 
-    /// <summary>Starts <paramref name="silos"/> silos over <paramref name="containerName"/> (a new container when null), with partition options adjusted by <paramref name="configurePartitions"/>.</summary>
-    public static async Task<LogCluster> StartAsync(short silos = 2, string? containerName = null, Action<Partitions.PartitionOptions>? configurePartitions = null)
+    /// <summary>
+    /// Starts <paramref name="silos"/> silos over <paramref name="containerName"/> (a new container when null), with partition options adjusted by
+    /// <paramref name="configurePartitions"/>. <paramref name="fastFailover"/> tunes membership and timeouts so that a dead silo's grains move in
+    /// seconds (fault tests); <paramref name="azurite"/> replaces the shared emulator (tests that stop storage).
+    /// </summary>
+    public static async Task<LogCluster> StartAsync(
+        short silos = 2,
+        string? containerName = null,
+        Action<Partitions.PartitionOptions>? configurePartitions = null,
+        bool fastFailover = false,
+        AzuriteEmulator? azurite = null)
     {
-        var azurite = await TestAzurite.GetAsync();
+        azurite ??= await TestAzurite.GetAsync();
         var container = containerName ?? TestAzurite.NewContainerName("log");
         var builder = new InProcessTestClusterBuilder(silos);
         builder.Options.ServiceId = "orleanslog-tests";
@@ -52,6 +61,27 @@ public sealed class LogCluster : IAsyncDisposable
                 o.MaintenanceInterval = TimeSpan.FromMilliseconds(300);
                 configurePartitions?.Invoke(o);
             }));
+        if (fastFailover)
+        {
+            builder.ConfigureSilo((_, silo) =>
+            {
+                silo.Configure<Orleans.Configuration.ClusterMembershipOptions>(o =>
+                {
+                    o.ProbeTimeout = TimeSpan.FromSeconds(1);
+                    o.NumMissedProbesLimit = 2;
+                    o.NumVotesForDeathDeclaration = 1;
+                    o.TableRefreshTimeout = TimeSpan.FromSeconds(1);
+                    o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(2);
+                });
+                silo.Configure<Orleans.Configuration.SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
+            });
+            builder.ConfigureClient(client =>
+            {
+                client.Configure<Orleans.Configuration.GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
+                client.Configure<Orleans.Configuration.ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
+            });
+        }
+
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return new LogCluster(cluster, azurite, container);
