@@ -111,6 +111,7 @@ internal sealed partial class PartitionGrain(
             LogDeactivationFlushIncomplete(_key.Topic, _key.Partition, _pendingBytes);
         }
 
+        LogDeactivated(_key.Topic, _key.Partition, reason.Description, _highWatermark, _pendingBytes);
         if (_unavailable is null && _pendingBytes == 0)
         {
             // Everything is durable: hand the segment over, so the next activation need not break a lease.

@@ -80,6 +80,7 @@ public sealed class FaultRun
     public async Task<FaultReport> VerifyAsync()
     {
         var description = await _log.Client.Admin.DescribeTopicAsync(Topic);
+        await SettleAsync(description.TopicId);
         long read = 0, duplicates = 0, mismatched = 0, outOfOrder = 0, offsetGaps = 0, unacknowledged = 0;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var partition = 0; partition < Partitions; partition++)
@@ -136,6 +137,26 @@ public sealed class FaultRun
 
         return new FaultReport(_acked.Count, _failures.Values.Sum(), read, lost, duplicates, mismatched, outOfOrder, offsetGaps, unacknowledged,
             [.. _longestGap.Select(ms => TimeSpan.FromMilliseconds(ms))], new Dictionary<string, int>(_failures));
+    }
+
+    // Fetches see only durable offsets: acks=Leader records may still wait up to flush.ms, so wait until no high watermark moves.
+    private async Task SettleAsync(Guid topicId)
+    {
+        var previous = new long[Partitions];
+        for (var unchanged = 0; unchanged < 2;)
+        {
+            await Task.Delay(250);
+            var moved = false;
+            for (var partition = 0; partition < Partitions; partition++)
+            {
+                var grain = _log.Cluster.Client.GetGrain<IPartitionGrain>(new PartitionGrainKey(Topic, topicId, partition).ToString());
+                var highWatermark = (await grain.DescribeAsync()).HighWatermark;
+                moved |= highWatermark != previous[partition];
+                previous[partition] = highWatermark;
+            }
+
+            unchanged = moved ? 0 : unchanged + 1;
+        }
     }
 
     private async Task ProduceLoopAsync(int producerIndex)

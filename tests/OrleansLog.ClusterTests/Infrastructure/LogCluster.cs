@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using OrleansLog.Client;
 using OrleansLog.Development;
@@ -31,6 +32,9 @@ public sealed class LogCluster : IAsyncDisposable
     /// <summary>The OrleansLog client over the cluster's external client.</summary>
     public OrleansLogClient Client { get; }
 
+    /// <summary>OrleansLog's warnings and errors from every silo of this cluster.</summary>
+    public TestLogCapture Logs { get; private init; } = new();
+
     /// <summary>Direct access to the segment blobs, for checks.</summary>
     public SegmentStore Store { get; }
 
@@ -61,6 +65,8 @@ public sealed class LogCluster : IAsyncDisposable
                 o.MaintenanceInterval = TimeSpan.FromMilliseconds(300);
                 configurePartitions?.Invoke(o);
             }));
+        var logs = new TestLogCapture();
+        builder.ConfigureSilo((_, silo) => silo.Services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs));
         if (fastFailover)
         {
             builder.ConfigureSilo((_, silo) =>
@@ -84,7 +90,7 @@ public sealed class LogCluster : IAsyncDisposable
 
         var cluster = builder.Build();
         await cluster.DeployAsync();
-        return new LogCluster(cluster, azurite, container);
+        return new LogCluster(cluster, azurite, container) { Logs = logs };
     }
 
     /// <summary>A unique topic name, so tests sharing a cluster never meet.</summary>

@@ -1,0 +1,40 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace OrleansLog.ClusterTests.Infrastructure;
+
+/// <summary>Keeps OrleansLog's own warnings and errors from the silos, so fault tests can print what the partitions went through.</summary>
+public sealed class TestLogCapture : ILoggerProvider
+{
+    private readonly ConcurrentQueue<string> _lines = new();
+
+    /// <summary>The lowest level kept (Warning unless a test wants more).</summary>
+    public static LogLevel MinimumLevel { get; set; } = LogLevel.Warning;
+
+    /// <summary>The captured lines, oldest first.</summary>
+    public IReadOnlyCollection<string> Lines => _lines;
+
+    /// <inheritdoc />
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName.StartsWith("OrleansLog", StringComparison.Ordinal) ? this : null);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(TestLogCapture? capture) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => capture is not null && logLevel >= MinimumLevel;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                capture!._lines.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} {logLevel}: {formatter(state, exception)}");
+            }
+        }
+    }
+}
