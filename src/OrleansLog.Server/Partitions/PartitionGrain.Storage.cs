@@ -75,8 +75,10 @@ internal sealed partial class PartitionGrain
                 Stop(new NotLeaderException($"Partition {_key.Topic}-{_key.Partition} stopped on an internal error and will recover from storage: {e.Message}", e));
                 return;
             }
-            catch (Exception e) when (e is StorageException or TimeoutException or OperationCanceledException or InvalidRecordException)
+            catch (Exception e)
             {
+                // Anything else is the storage path failing (the storage client reports exhausted network retries as an
+                // AggregateException, not a RequestFailedException): retry it, never let the flusher die silently.
                 if (Environment.TickCount64 - started > _options.StorageRetryTimeout.TotalMilliseconds)
                 {
                     LogStorageGaveUp(_key.Topic, _key.Partition, _options.StorageRetryTimeout, e);
@@ -134,9 +136,10 @@ internal sealed partial class PartitionGrain
                 written += entry.Batch.Length;
             }
 
+            using var timeout = new CancellationTokenSource(_options.StorageRequestTimeout);
             if (!_activeCreated)
             {
-                await store.CreateSegmentAsync(ActiveBlob, CancellationToken.None);
+                await store.CreateSegmentAsync(ActiveBlob, timeout.Token);
                 _activeCreated = true;
                 _activeCreatedAt = NowMs();
             }
@@ -145,10 +148,10 @@ internal sealed partial class PartitionGrain
             {
                 // Taking a lease breaks the holder's; a zombie must not break the real leader's, so it checks its epoch first.
                 await CheckLeaderEpochAsync();
-                _leaseId = await store.TakeLeaseAsync(ActiveBlob, CancellationToken.None);
+                _leaseId = await store.TakeLeaseAsync(ActiveBlob, timeout.Token);
             }
 
-            await store.AppendBlockAsync(ActiveBlob, buffer.AsMemory(0, blockBytes), _activeSize, _leaseId, CancellationToken.None);
+            await store.AppendBlockAsync(ActiveBlob, buffer.AsMemory(0, blockBytes), _activeSize, _leaseId, timeout.Token);
         }
         finally
         {

@@ -62,7 +62,6 @@ public sealed class FaultTests(ITestOutputHelper output)
         var afterKill = await killRun.VerifyAsync();
         output.WriteLine($"acks=Leader, one silo killed (flush.ms=50): {afterKill}");
 
-        TestLogCapture.MinimumLevel = Microsoft.Extensions.Logging.LogLevel.Information;
         var stopped = LogCluster.NewTopic("fault-leader-stop");
         await log.CreateTopicAsync(stopped, 8);
         var stopRun = new FaultRun(log, stopped, partitions: 8, producers: 3, options);

@@ -8,32 +8,31 @@ public sealed class TestLogCapture : ILoggerProvider
 {
     private readonly ConcurrentQueue<string> _lines = new();
 
-    /// <summary>The lowest level kept (Warning unless a test wants more).</summary>
-    public static LogLevel MinimumLevel { get; set; } = LogLevel.Warning;
-
     /// <summary>The captured lines, oldest first.</summary>
     public IReadOnlyCollection<string> Lines => _lines;
 
     /// <inheritdoc />
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName.StartsWith("OrleansLog", StringComparison.Ordinal) ? this : null);
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName.StartsWith("OrleansLog", StringComparison.Ordinal) ? this : null, categoryName);
 
     /// <inheritdoc />
     public void Dispose()
     {
     }
 
-    private sealed class Logger(TestLogCapture? capture) : ILogger
+    private sealed class Logger(TestLogCapture? capture, string category = "") : ILogger
     {
+        private string Category => category;
+
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => capture is not null && logLevel >= MinimumLevel;
+        public bool IsEnabled(LogLevel logLevel) => capture is not null && logLevel >= LogLevel.Warning;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             if (IsEnabled(logLevel))
             {
-                capture!._lines.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} {logLevel}: {formatter(state, exception)}");
+                capture!._lines.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} {logLevel} {Category}: {formatter(state, exception)}");
             }
         }
     }
