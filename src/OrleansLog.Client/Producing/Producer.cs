@@ -12,7 +12,8 @@ namespace OrleansLog.Client;
 /// <summary>
 /// Produces records to topics. Records are grouped per partition into v2 batches (<see cref="ProducerOptions.BatchSize"/>,
 /// <see cref="ProducerOptions.Linger"/>); each partition has at most one append in flight, and batches sealed meanwhile travel together
-/// in the next call. Thread-safe.
+/// in the next call. Idempotent by default with <see cref="Acks.All"/>: batches carry a producer id and per-partition sequence numbers,
+/// so retries after silo loss, moves or timeouts write each batch once and in order. Thread-safe.
 /// </summary>
 public sealed class Producer<TKey, TValue> : IAsyncDisposable
 {

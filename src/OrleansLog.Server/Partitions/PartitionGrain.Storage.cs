@@ -399,8 +399,10 @@ internal sealed partial class PartitionGrain
             return;
         }
 
-        // The epoch is ours now, so the lease is too: breaking it fences a previous activation still appending.
+        // The epoch is ours now, so the lease is too: breaking it fences a previous activation still appending. The size is read
+        // again under the lease, so an append that landed just before the break is part of what this activation recovers.
         _leaseId = await store.TakeLeaseAsync(ActiveBlob, cancellationToken);
+        properties = await store.GetPropertiesAsync(ActiveBlob, cancellationToken) ?? properties;
         _activeCreated = true;
         _activeCreatedAt = properties.CreatedOn.ToUnixTimeMilliseconds();
         _activeBlocks = properties.BlockCount;

@@ -22,6 +22,8 @@ namespace OrleansLog.Partitions;
 /// between awaits, on the activation's single thread, so no locks are needed except around manifest writes.
 /// Invariant: offsets below <see cref="_highWatermark"/> are durable in blob storage and visible to fetches; offsets from there to
 /// <see cref="_nextOffset"/> are in the tail waiting to be flushed.
+/// Fencing: only the activation holding the active segment's blob lease and the newest leader epoch can write; a stale one gets
+/// 412 from storage, fails its waiting produces with <see cref="NotLeaderException"/> and deactivates.
 /// </remarks>
 [Reentrant]
 [RandomPlacement]
