@@ -150,7 +150,7 @@ public sealed class FaultRun
             for (var partition = 0; partition < Partitions; partition++)
             {
                 var grain = _log.Cluster.Client.GetGrain<IPartitionGrain>(new PartitionGrainKey(Topic, topicId, partition).ToString());
-                var highWatermark = (await grain.DescribeAsync()).HighWatermark;
+                var highWatermark = (await RetryAsync(grain.DescribeAsync)).HighWatermark;
                 moved |= highWatermark != previous[partition];
                 previous[partition] = highWatermark;
             }
@@ -221,12 +221,30 @@ public sealed class FaultRun
         }
     }
 
-    private static async IAsyncEnumerable<(long Offset, string Value)> ReadPartitionAsync(IPartitionGrain grain)
+    // The read-back is a client like any other: a partition still moving off a killed silo answers after a retry.
+    private static async Task<T> RetryAsync<T>(Func<Task<T>> call)
     {
-        var offset = (await grain.ListOffsetAsync(OffsetSpec.Earliest)).Offset;
+        var deadline = DateTime.UtcNow.AddMinutes(2);
         while (true)
         {
-            var fetched = await grain.FetchAsync(offset, 1024 * 1024, TimeSpan.Zero);
+            try
+            {
+                return await call();
+            }
+            catch (Exception e) when (DateTime.UtcNow < deadline && e is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or Errors.OrleansLogException { IsRetriable: true })
+            {
+                await Task.Delay(200);
+            }
+        }
+    }
+
+    private static async IAsyncEnumerable<(long Offset, string Value)> ReadPartitionAsync(IPartitionGrain grain)
+    {
+        var offset = (await RetryAsync(() => grain.ListOffsetAsync(OffsetSpec.Earliest))).Offset;
+        while (true)
+        {
+            var at = offset;
+            var fetched = await RetryAsync(() => grain.FetchAsync(at, 1024 * 1024, TimeSpan.Zero));
             if (fetched.Records.Length == 0)
             {
                 yield break;
