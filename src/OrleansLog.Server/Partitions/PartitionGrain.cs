@@ -85,7 +85,17 @@ internal sealed partial class PartitionGrain(
             return;
         }
 
-        await RecoverAsync(cancellationToken);
+        try
+        {
+            await RecoverAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not NotLeaderException)
+        {
+            // Storage too slow or down to recover from (the activation's own deadline included): a typed, retriable error
+            // rather than a bare cancellation, so producers and consumers retry into a later activation. No inner exception:
+            // storage client exceptions need not be serializable across grain calls.
+            throw new StorageException($"Partition {_key.Topic}-{_key.Partition} could not recover its log from storage: {e.GetType().Name}: {e.Message} Retry.");
+        }
 
         budget.Register();
         _registered = true;
