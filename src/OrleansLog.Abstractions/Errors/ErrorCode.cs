@@ -63,6 +63,12 @@ public enum ErrorCode
     /// <summary>Another member joined with the same <c>group.instance.id</c>; this one was replaced.</summary>
     FencedInstanceId = 82,
 
+    /// <summary>An idempotent producer's batch does not follow the last sequence the partition holds for it: a batch is missing in between.</summary>
+    OutOfOrderSequenceNumber = 45,
+
+    /// <summary>An idempotent producer used an epoch older than the one the partition holds for its producer id: a newer session replaced it.</summary>
+    InvalidProducerEpoch = 47,
+
     /// <summary>The topic is being deleted.</summary>
     TopicDeletionPending = 1001,
 }

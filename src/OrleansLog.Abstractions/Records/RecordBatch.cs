@@ -117,6 +117,16 @@ public static class RecordBatch
         BinaryPrimitives.WriteUInt32BigEndian(batch[RecordBatchHeader.CrcOffset..], ComputeCrc(batch));
     }
 
+    /// <summary>Writes an idempotent producer's id, epoch and base sequence and rewrites the CRC (they are inside it).</summary>
+    public static void SetProducerState(Span<byte> batch, long producerId, short producerEpoch, int baseSequence)
+    {
+        CheckHeaderLength(batch);
+        BinaryPrimitives.WriteInt64BigEndian(batch[RecordBatchHeader.ProducerIdOffset..], producerId);
+        BinaryPrimitives.WriteInt16BigEndian(batch[RecordBatchHeader.ProducerEpochOffset..], producerEpoch);
+        BinaryPrimitives.WriteInt32BigEndian(batch[RecordBatchHeader.BaseSequenceOffset..], baseSequence);
+        BinaryPrimitives.WriteUInt32BigEndian(batch[RecordBatchHeader.CrcOffset..], ComputeCrc(batch));
+    }
+
     /// <summary>Returns the number of leading bytes of <paramref name="buffer"/> that are complete batches (the rest is an incomplete tail).</summary>
     /// <exception cref="InvalidRecordException">A batch length field is below the header size, or a magic is not 2.</exception>
     public static int CountCompleteBytes(ReadOnlySpan<byte> buffer)

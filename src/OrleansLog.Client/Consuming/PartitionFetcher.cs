@@ -15,6 +15,8 @@ internal sealed class PartitionFetcher(
     Action<FetchedChunk> deliver,
     Func<TopicPartition, CancellationToken, Task<long>>? committedOffset = null)
 {
+    private static readonly TimeSpan FetchGrace = TimeSpan.FromSeconds(5);
+
     private readonly object _lock = new();
     private CancellationTokenSource? _cancel;
     private Task _loop = Task.CompletedTask;
@@ -96,7 +98,10 @@ internal sealed class PartitionFetcher(
                 await WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
                 var metadata = await client.Metadata.GetAsync(Partition.Topic, cancellationToken).ConfigureAwait(false);
                 var grain = client.GrainFactory.GetGrain<IPartitionGrain>(new PartitionGrainKey(Partition.Topic, metadata.TopicId, Partition.Partition).ToString());
-                var result = await grain.FetchAsync(position, options.MaxPartitionFetchBytes, options.FetchMaxWait).WaitAsync(cancellationToken).ConfigureAwait(false);
+                // A long-poll parked on a silo that died gets no answer until the call's 1-minute response timeout; give up on it
+                // shortly after its wait would have ended and fetch again from the partition's new activation.
+                var result = await grain.FetchAsync(position, options.MaxPartitionFetchBytes, options.FetchMaxWait)
+                    .WaitAsync(options.FetchMaxWait + FetchGrace, cancellationToken).ConfigureAwait(false);
                 HighWatermark = result.HighWatermark;
                 if (result.Records.Length > 0)
                 {

@@ -23,6 +23,13 @@ internal sealed class PartitionAccumulator(TopicPartition partition, Compression
     /// <summary>True while a send loop runs for this partition (at most one, which keeps order).</summary>
     public bool Sending { get; set; }
 
+    /// <summary>The idempotent producer's epoch for this partition; bumped after a batch fails for good, which restarts the sequence.</summary>
+    /// <remarks>Used only by the send loop (one at a time), so not guarded.</remarks>
+    public short ProducerEpoch { get; set; }
+
+    /// <summary>The sequence number the next batch sent to this partition gets.</summary>
+    public int NextSequence { get; set; }
+
     /// <summary>Seals the open batch into <see cref="Ready"/>; returns false when there was none.</summary>
     public bool SealOpen()
     {

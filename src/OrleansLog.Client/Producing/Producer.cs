@@ -3,6 +3,7 @@ using OrleansLog.Client.Partitioning;
 using OrleansLog.Client.Serialization;
 using OrleansLog.Errors;
 using OrleansLog.Partitions;
+using OrleansLog.Producers;
 using OrleansLog.Records;
 using OrleansLog.Topics;
 
@@ -11,7 +12,8 @@ namespace OrleansLog.Client;
 /// <summary>
 /// Produces records to topics. Records are grouped per partition into v2 batches (<see cref="ProducerOptions.BatchSize"/>,
 /// <see cref="ProducerOptions.Linger"/>); each partition has at most one append in flight, and batches sealed meanwhile travel together
-/// in the next call. Thread-safe.
+/// in the next call. Idempotent by default with <see cref="Acks.All"/>: batches carry a producer id and per-partition sequence numbers,
+/// so retries after silo loss, moves or timeouts write each batch once and in order. Thread-safe.
 /// </summary>
 public sealed class Producer<TKey, TValue> : IAsyncDisposable
 {
@@ -24,6 +26,7 @@ public sealed class Producer<TKey, TValue> : IAsyncDisposable
     private readonly object _bufferLock = new();
     private readonly object _orderLock = new();
     private Task _queuedBehind = Task.CompletedTask;
+    private Task<long>? _producerId;
     private long _bufferedBytes;
     private TaskCompletionSource _bufferFreed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _disposed;
@@ -345,7 +348,7 @@ public sealed class Producer<TKey, TValue> : IAsyncDisposable
                 }
             }
 
-            await SendAsync(accumulator.Partition, batches).ConfigureAwait(false);
+            await SendAsync(accumulator, batches).ConfigureAwait(false);
             long freed = 0;
             foreach (var batch in batches)
             {
@@ -356,9 +359,11 @@ public sealed class Producer<TKey, TValue> : IAsyncDisposable
         }
     }
 
-    private async Task SendAsync(TopicPartition partition, List<ProducerBatch> batches)
+    private async Task SendAsync(PartitionAccumulator accumulator, List<ProducerBatch> batches)
     {
-        var payload = Concatenate(batches);
+        var partition = accumulator.Partition;
+        var idempotent = _options.IsIdempotent;
+        byte[]? payload = idempotent ? null : Concatenate(batches);
         var deadline = Environment.TickCount64 + (long)_options.DeliveryTimeout.TotalMilliseconds;
         var backoff = _options.RetryBackoff;
         if (_options.Acks == Acks.None)
@@ -376,12 +381,28 @@ public sealed class Producer<TKey, TValue> : IAsyncDisposable
             {
                 var metadata = await _client.Metadata.GetAsync(partition.Topic).ConfigureAwait(false);
                 var grain = _client.GrainFactory.GetGrain<IPartitionGrain>(new PartitionGrainKey(partition.Topic, metadata.TopicId, partition.Partition).ToString());
-                var result = await grain.AppendAsync(payload, _options.Acks).ConfigureAwait(false);
-                var baseOffset = result.BaseOffset;
-                foreach (var batch in batches)
+                if (payload is null)
                 {
-                    batch.Complete(result with { BaseOffset = baseOffset }, offsetsKnown: _options.Acks != Acks.None);
-                    baseOffset += batch.RecordCount;
+                    // Sequence numbers are given once, before the first attempt: every retry resends the same bytes, which is
+                    // what lets the partition recognise a retry of a batch that already landed.
+                    var producerId = await GetProducerIdAsync().ConfigureAwait(false);
+                    foreach (var batch in batches)
+                    {
+                        RecordBatch.SetProducerState(batch.Bytes, producerId, accumulator.ProducerEpoch, accumulator.NextSequence);
+                        accumulator.NextSequence += batch.RecordCount;
+                    }
+
+                    payload = Concatenate(batches);
+                }
+
+                // The deadline bounds the call too: a partition stuck on storage must not hold the record past delivery.timeout.ms.
+                var remaining = TimeSpan.FromMilliseconds(Math.Max(1, deadline - Environment.TickCount64));
+                var result = await grain.AppendAsync(payload, _options.Acks).WaitAsync(remaining).ConfigureAwait(false);
+                long recordsBefore = 0;
+                for (var i = 0; i < batches.Count; i++)
+                {
+                    batches[i].Complete(result with { BaseOffset = result.BaseOffsetOf(i, recordsBefore) }, offsetsKnown: _options.Acks != Acks.None);
+                    recordsBefore += batches[i].RecordCount;
                 }
 
                 return;
@@ -398,7 +419,7 @@ public sealed class Producer<TKey, TValue> : IAsyncDisposable
                     }
                     catch (Exception refresh)
                     {
-                        FailAll(batches, refresh);
+                        FailAll(accumulator, batches, refresh, sequenced: payload is not null && idempotent);
                         return;
                     }
                 }
@@ -408,14 +429,37 @@ public sealed class Producer<TKey, TValue> : IAsyncDisposable
             }
             catch (Exception e)
             {
-                FailAll(batches, e);
+                var error = Environment.TickCount64 >= deadline && (Retry.IsTransient(e) || e is UnknownTopicException)
+                    ? new DeliveryTimeoutException($"Records for {partition.Topic}-{partition.Partition} were not acknowledged within {_options.DeliveryTimeout.TotalSeconds:0.#} s (ProducerOptions.DeliveryTimeout, Kafka's delivery.timeout.ms); the last error was: {e.Message}", e)
+                    : e;
+                FailAll(accumulator, batches, error, sequenced: payload is not null && idempotent);
                 return;
             }
         }
     }
 
-    private static void FailAll(List<ProducerBatch> batches, Exception error)
+    private Task<long> GetProducerIdAsync()
     {
+        // One id per producer, fetched on first send; a failed fetch is retried by the next send.
+        var id = _producerId;
+        if (id is null || id.IsFaulted || id.IsCanceled)
+        {
+            id = _producerId = _client.GrainFactory.GetGrain<IProducerIdGrain>(IProducerIdGrain.Key).NextProducerIdAsync();
+        }
+
+        return id;
+    }
+
+    private static void FailAll(PartitionAccumulator accumulator, List<ProducerBatch> batches, Exception error, bool sequenced)
+    {
+        if (sequenced)
+        {
+            // Whether the failed batches landed is unknown, so the partition's next sequence is too: a new epoch starts at 0,
+            // as Kafka's producer does after a batch expires.
+            accumulator.ProducerEpoch++;
+            accumulator.NextSequence = 0;
+        }
+
         foreach (var batch in batches)
         {
             batch.Fail(error);

@@ -37,6 +37,15 @@ public sealed record ProducerOptions
     /// <summary>Kafka's <c>retry.backoff.max.ms</c>.</summary>
     public TimeSpan RetryBackoffMax { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Kafka's <c>enable.idempotence</c>: batches carry a producer id and sequence numbers, so a retried batch is written once
+    /// and in order. Unset means on with <see cref="Acks.All"/> and off otherwise (as in Kafka); true requires <see cref="Acks.All"/>.
+    /// </summary>
+    public bool? EnableIdempotence { get; init; }
+
+    /// <summary>Whether this producer runs idempotent, after applying the default of <see cref="EnableIdempotence"/>.</summary>
+    public bool IsIdempotent => EnableIdempotence ?? Acks == Acks.All;
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first setting out of range.</summary>
     public void Validate()
     {
@@ -48,6 +57,7 @@ public sealed record ProducerOptions
         Check(RetryBackoff >= TimeSpan.Zero, nameof(RetryBackoff), RetryBackoff, "must not be negative");
         Check(RetryBackoffMax >= RetryBackoff, nameof(RetryBackoffMax), RetryBackoffMax, "must be at least RetryBackoff");
         Check(Enum.IsDefined(Acks), nameof(Acks), Acks, "must be None, Leader or All");
+        Check(EnableIdempotence != true || Acks == Acks.All, nameof(EnableIdempotence), EnableIdempotence!, "requires Acks = All (a record acknowledged before it is durable can be lost, which would leave a sequence gap); set Acks = All or leave EnableIdempotence unset");
         Check(Enum.IsDefined(Compression), nameof(Compression), Compression, "must be None, Gzip, Snappy, Lz4 or Zstd");
         Check(Enum.IsDefined(Partitioner), nameof(Partitioner), Partitioner, "must be Murmur2Random, Consistent or ConsistentRandom");
     }

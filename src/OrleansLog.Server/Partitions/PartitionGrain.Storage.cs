@@ -75,8 +75,10 @@ internal sealed partial class PartitionGrain
                 Stop(new NotLeaderException($"Partition {_key.Topic}-{_key.Partition} stopped on an internal error and will recover from storage: {e.Message}", e));
                 return;
             }
-            catch (Exception e) when (e is StorageException or TimeoutException or OperationCanceledException or InvalidRecordException)
+            catch (Exception e)
             {
+                // Anything else is the storage path failing (the storage client reports exhausted network retries as an
+                // AggregateException, not a RequestFailedException): retry it, never let the flusher die silently.
                 if (Environment.TickCount64 - started > _options.StorageRetryTimeout.TotalMilliseconds)
                 {
                     LogStorageGaveUp(_key.Topic, _key.Partition, _options.StorageRetryTimeout, e);
@@ -134,14 +136,22 @@ internal sealed partial class PartitionGrain
                 written += entry.Batch.Length;
             }
 
+            using var timeout = new CancellationTokenSource(_options.StorageRequestTimeout);
             if (!_activeCreated)
             {
-                await store.CreateSegmentAsync(ActiveBlob, CancellationToken.None);
+                await store.CreateSegmentAsync(ActiveBlob, timeout.Token);
                 _activeCreated = true;
                 _activeCreatedAt = NowMs();
             }
 
-            await store.AppendBlockAsync(ActiveBlob, buffer.AsMemory(0, blockBytes), _activeSize, CancellationToken.None);
+            if (_leaseId is null)
+            {
+                // Taking a lease breaks the holder's; a zombie must not break the real leader's, so it checks its epoch first.
+                await CheckLeaderEpochAsync();
+                _leaseId = await store.TakeLeaseAsync(ActiveBlob, timeout.Token);
+            }
+
+            await store.AppendBlockAsync(ActiveBlob, buffer.AsMemory(0, blockBytes), _activeSize, _leaseId, timeout.Token);
         }
         finally
         {
@@ -214,11 +224,15 @@ internal sealed partial class PartitionGrain
             MaxTimestamp = _activeMaxTimestamp,
         };
         var nextBase = _highWatermark;
+        var producers = _producers.Snapshot(nextBase);
         await UpdateManifestAsync(m =>
         {
             m.Segments.Add(sealedSegment);
             m.ActiveBaseOffset = nextBase;
+            m.Producers = producers;
         });
+
+        await ReleaseLeaseAsync();
 
         _reader.CacheIndex(sealedSegment.BaseOffset, index);
         LogSealed(_key.Topic, _key.Partition, sealedSegment.BaseOffset, sealedSegment.LastOffset, sealedSegment.SizeBytes);
@@ -230,6 +244,45 @@ internal sealed partial class PartitionGrain
         _activeFirstTimestamp = -1;
         _activeMaxTimestamp = -1;
         _activeIndex = new SegmentIndex();
+    }
+
+    // Best effort: a lease left behind is broken by the next writer (or by deletion), so failing to release it loses nothing.
+    private async Task ReleaseLeaseAsync()
+    {
+        if (_leaseId is not { } leaseId)
+        {
+            return;
+        }
+
+        _leaseId = null;
+        try
+        {
+            await store.ReleaseLeaseAsync(ActiveBlob, leaseId, CancellationToken.None);
+        }
+        catch (StorageException e)
+        {
+            LogStorageRetry(_key.Topic, _key.Partition, TimeSpan.Zero, e.Message);
+        }
+    }
+
+    // Re-reads the manifest: a newer leader epoch there means another activation owns the log and this one is a zombie.
+    private async Task CheckLeaderEpochAsync()
+    {
+        var epoch = manifest.State.LeaderEpoch;
+        await _manifestLock.WaitAsync();
+        try
+        {
+            await manifest.ReadStateAsync();
+        }
+        finally
+        {
+            _manifestLock.Release();
+        }
+
+        if (manifest.State.LeaderEpoch != epoch)
+        {
+            throw new NotLeaderException($"Partition {_key.Topic}-{_key.Partition} is at leader epoch {manifest.State.LeaderEpoch}; this activation has epoch {epoch} and is fenced. Retry.");
+        }
     }
 
     // Manifest writes are ETag-conditional: a conflict means another activation owns the log now, so this one is fenced.
@@ -335,6 +388,7 @@ internal sealed partial class PartitionGrain
     {
         await UpdateManifestAsync(m => m.LeaderEpoch++);
         var state = manifest.State;
+        _producers.Restore(state.Producers);
         _activeBase = state.ActiveBaseOffset;
         _nextOffset = _highWatermark = _activeBase;
         _activeCreatedAt = NowMs();
@@ -345,6 +399,10 @@ internal sealed partial class PartitionGrain
             return;
         }
 
+        // The epoch is ours now, so the lease is too: breaking it fences a previous activation still appending. The size is read
+        // again under the lease, so an append that landed just before the break is part of what this activation recovers.
+        _leaseId = await store.TakeLeaseAsync(ActiveBlob, cancellationToken);
+        properties = await store.GetPropertiesAsync(ActiveBlob, cancellationToken) ?? properties;
         _activeCreated = true;
         _activeCreatedAt = properties.CreatedOn.ToUnixTimeMilliseconds();
         _activeBlocks = properties.BlockCount;
@@ -378,6 +436,11 @@ internal sealed partial class PartitionGrain
             }
 
             _activeMaxTimestamp = Math.Max(_activeMaxTimestamp, header.MaxTimestamp);
+            if (header.ProducerId >= 0)
+            {
+                _producers.Record(header.ProducerId, header.ProducerEpoch, new ProducerBatchEntry(header.BaseSequence, header.BaseSequence + header.LastOffsetDelta, header.BaseOffset, header.LastOffset));
+            }
+
             _tail.Append(new TailEntry(header.BaseOffset, header.LastOffset, header.MaxTimestamp, batch));
             _tail.TrimTo(share, long.MaxValue);
             position += header.TotalSize;
@@ -403,6 +466,7 @@ internal sealed partial class PartitionGrain
             {
                 // Nothing valid in the blob at all: it holds no acknowledged data, so it can go.
                 await store.DeleteAsync(ActiveBlob, cancellationToken);
+                _leaseId = null;
                 _activeCreated = false;
                 _activeBlocks = 0;
             }
@@ -434,6 +498,9 @@ internal sealed partial class PartitionGrain
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Partition {Topic}-{Partition} broke an invariant; deactivating so that it recovers from storage")]
     private partial void LogInvariantBroken(string topic, int partition, Exception error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Partition {Topic}-{Partition} deactivated ({Reason}) at high watermark {HighWatermark} with {PendingBytes} bytes pending")]
+    private partial void LogDeactivated(string topic, int partition, string reason, long highWatermark, long pendingBytes);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Topic}-{Partition} deactivated with {PendingBytes} bytes not flushed")]
     private partial void LogDeactivationFlushIncomplete(string topic, int partition, long pendingBytes);

@@ -22,6 +22,8 @@ namespace OrleansLog.Partitions;
 /// between awaits, on the activation's single thread, so no locks are needed except around manifest writes.
 /// Invariant: offsets below <see cref="_highWatermark"/> are durable in blob storage and visible to fetches; offsets from there to
 /// <see cref="_nextOffset"/> are in the tail waiting to be flushed.
+/// Fencing: only the activation holding the active segment's blob lease and the newest leader epoch can write; a stale one gets
+/// 412 from storage, fails its waiting produces with <see cref="NotLeaderException"/> and deactivates.
 /// </remarks>
 [Reentrant]
 [RandomPlacement]
@@ -37,6 +39,7 @@ internal sealed partial class PartitionGrain(
     private readonly Queue<AckWaiter> _ackWaiters = new();
     private readonly SemaphoreSlim _manifestLock = new(1, 1);
     private readonly SegmentReader _reader = new(store, options.Value.ReadAheadBytes);
+    private readonly ProducerStateTable _producers = new();
 
     private PartitionGrainKey _key;
     private TopicConfig _config = TopicConfig.Default;
@@ -53,6 +56,7 @@ internal sealed partial class PartitionGrain(
     private int _activeBlocks;
     private long _activeCreatedAt;
     private bool _activeCreated;
+    private string? _leaseId;
     private long _activeFirstTimestamp = -1;
     private long _activeMaxTimestamp = -1;
     private SegmentIndex _activeIndex = new();
@@ -81,7 +85,17 @@ internal sealed partial class PartitionGrain(
             return;
         }
 
-        await RecoverAsync(cancellationToken);
+        try
+        {
+            await RecoverAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not NotLeaderException)
+        {
+            // Storage too slow or down to recover from (the activation's own deadline included): a typed, retriable error
+            // rather than a bare cancellation, so producers and consumers retry into a later activation. No inner exception:
+            // storage client exceptions need not be serializable across grain calls.
+            throw new StorageException($"Partition {_key.Topic}-{_key.Partition} could not recover its log from storage: {e.GetType().Name}: {e.Message} Retry.");
+        }
 
         budget.Register();
         _registered = true;
@@ -109,6 +123,13 @@ internal sealed partial class PartitionGrain(
             LogDeactivationFlushIncomplete(_key.Topic, _key.Partition, _pendingBytes);
         }
 
+        LogDeactivated(_key.Topic, _key.Partition, reason.Description, _highWatermark, _pendingBytes);
+        if (_unavailable is null && _pendingBytes == 0)
+        {
+            // Everything is durable: hand the segment over, so the next activation need not break a lease.
+            await ReleaseLeaseAsync();
+        }
+
         FailPending(_unavailable ?? new NotLeaderException($"Partition {_key.Topic}-{_key.Partition} moved or shut down before the append was durable; retry."));
         if (_registered)
         {
@@ -129,13 +150,27 @@ internal sealed partial class PartitionGrain(
             ThrowIfUnavailable();
         }
 
+        // From here to the end of the loop nothing awaits: the sequence checks and the appends see one consistent producer state.
+        var duplicates = FindDuplicates(batches, count);
         var baseOffset = _nextOffset;
+        long[]? batchOffsets = duplicates is null ? null : new long[count];
+        var waitFor = -1L;
+        var appendedBytes = 0;
         var logAppendTime = _config.MessageTimestampType == TimestampType.LogAppendTime ? NowMs() : -1;
         var position = 0;
         for (var i = 0; i < count; i++)
         {
             var span = batches.AsSpan(position);
             var header = RecordBatchHeader.Read(span);
+            if (duplicates?[i] is { } original)
+            {
+                // A retry of a batch that already landed: it gets its original offsets and is not written again.
+                batchOffsets![i] = original.BaseOffset;
+                waitFor = Math.Max(waitFor, original.LastOffset);
+                position += header.TotalSize;
+                continue;
+            }
+
             var batch = span[..header.TotalSize];
             RecordBatch.SetBaseOffset(batch, _nextOffset);
             RecordBatch.SetPartitionLeaderEpoch(batch, manifest.State.LeaderEpoch);
@@ -145,33 +180,84 @@ internal sealed partial class PartitionGrain(
             }
 
             var lastOffset = _nextOffset + header.LastOffsetDelta;
+            if (header.ProducerId >= 0)
+            {
+                _producers.Record(header.ProducerId, header.ProducerEpoch, new ProducerBatchEntry(header.BaseSequence, header.BaseSequence + header.LastOffsetDelta, _nextOffset, lastOffset));
+            }
+
+            if (batchOffsets is not null)
+            {
+                batchOffsets[i] = _nextOffset;
+            }
+
             var maxTimestamp = logAppendTime >= 0 ? logAppendTime : header.MaxTimestamp;
             _tail.Append(new TailEntry(_nextOffset, lastOffset, maxTimestamp, batches.AsMemory(position, header.TotalSize)));
             _nextOffset = lastOffset + 1;
+            waitFor = lastOffset;
             position += header.TotalSize;
+            appendedBytes += header.TotalSize;
         }
 
-        budget.Add(batches.Length);
-        if (_pendingBytes == 0)
+        if (appendedBytes > 0)
         {
-            _oldestPendingAt = Environment.TickCount64;
+            budget.Add(appendedBytes);
+            if (_pendingBytes == 0)
+            {
+                _oldestPendingAt = Environment.TickCount64;
+            }
+
+            _pendingBytes += appendedBytes;
+            PartitionMetrics.AppendedBytes.Add(appendedBytes);
         }
 
-        _pendingBytes += batches.Length;
-        PartitionMetrics.AppendedBytes.Add(batches.Length);
-
-        var result = new AppendResult(baseOffset, logAppendTime, manifest.State.LogStartOffset);
-        if (acks != Acks.All)
+        var result = new AppendResult(batchOffsets?[0] ?? baseOffset, logAppendTime, manifest.State.LogStartOffset, batchOffsets);
+        if (acks != Acks.All || waitFor < _highWatermark)
         {
-            _flushSignal.TrySetResult();
+            if (appendedBytes > 0)
+            {
+                _flushSignal.TrySetResult();
+            }
+
             return result;
         }
 
-        var waiter = new AckWaiter(_nextOffset - 1, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var waiter = new AckWaiter(waitFor, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         _ackWaiters.Enqueue(waiter);
         _flushSignal.TrySetResult();
         await waiter.Durable.Task;
         return result;
+    }
+
+    // Checks every idempotent batch of the call against the producer state before anything is appended, so a gap or a fenced
+    // epoch rejects the whole call. Returns null when no batch is a duplicate (the usual case: no allocation).
+    private ProducerBatchEntry?[]? FindDuplicates(byte[] batches, int count)
+    {
+        ProducerBatchEntry?[]? duplicates = null;
+        var precedingProducer = -1L;
+        ProducerBatchEntry? preceding = null;
+        var position = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var header = RecordBatchHeader.Read(batches.AsSpan(position));
+            position += header.TotalSize;
+            if (header.ProducerId < 0)
+            {
+                continue;
+            }
+
+            var lastSequence = header.BaseSequence + header.LastOffsetDelta;
+            var before = precedingProducer == header.ProducerId ? preceding : null;
+            if (_producers.IsDuplicate(header.ProducerId, header.ProducerEpoch, header.BaseSequence, lastSequence, before, out var original))
+            {
+                (duplicates ??= new ProducerBatchEntry?[count])[i] = original;
+                continue;
+            }
+
+            precedingProducer = header.ProducerId;
+            preceding = new ProducerBatchEntry(header.BaseSequence, lastSequence, -1, -1);
+        }
+
+        return duplicates;
     }
 
     public async Task<FetchResult> FetchAsync(long offset, int maxBytes, TimeSpan maxWait)
@@ -465,6 +551,8 @@ internal sealed partial class PartitionGrain(
     private static Exception Clone(Exception error) => error switch
     {
         UnknownTopicException e => new UnknownTopicException(e.Message),
+        ProducerFencedException e => new ProducerFencedException(e.Message),
+        OutOfOrderSequenceException e => new OutOfOrderSequenceException(e.Message),
         StorageException e => new StorageException(e.Message),
         _ => new NotLeaderException(error.Message),
     };

@@ -21,4 +21,8 @@ public sealed class PartitionManifest
     /// <summary>The base offset of the active segment (its blob exists once something was flushed to it).</summary>
     [Id(3)]
     public long ActiveBaseOffset { get; set; }
+
+    /// <summary>The idempotent producers' state as of the end of the last sealed segment; recovery adds what the active segment holds.</summary>
+    [Id(4)]
+    public List<ProducerSnapshot> Producers { get; set; } = [];
 }

@@ -23,4 +23,10 @@ public sealed class PartitionOptions
 
     /// <summary>How long a partition keeps retrying a failing storage append before it gives up, fails pending produces and deactivates.</summary>
     public TimeSpan StorageRetryTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// How long one storage request of the flusher may take before it is abandoned and retried: a request hung on a storage
+    /// endpoint that went away must not stall the partition for the storage client's own (much longer) network timeout.
+    /// </summary>
+    public TimeSpan StorageRequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -39,10 +39,53 @@ public sealed class SegmentStore
     }
 
     /// <summary>
-    /// Appends one block at exactly <paramref name="expectedPosition"/>. Throws <see cref="NotLeaderException"/> when the blob has moved on
-    /// (another activation appended), so a stale writer fails loudly instead of interleaving its data.
+    /// Takes the segment's write lease (infinite), breaking one a previous activation left behind (a dead silo's lease never
+    /// expires by itself). Returns the lease id every later append must carry; the activation that held the lease before is fenced.
     /// </summary>
-    public async Task AppendBlockAsync(string blobName, ReadOnlyMemory<byte> block, long expectedPosition, CancellationToken cancellationToken)
+    public async Task<string> TakeLeaseAsync(string blobName, CancellationToken cancellationToken)
+    {
+        var blob = _container.GetBlobClient(blobName);
+        await BreakLeaseAsync(blob, cancellationToken).ConfigureAwait(false);
+        var lease = blob.GetBlobLeaseClient(Guid.NewGuid().ToString());
+        try
+        {
+            var acquired = await lease.AcquireAsync(BlobLeaseClient.InfiniteLeaseDuration, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return acquired.Value.LeaseId;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            // Someone took the lease between our break and our acquire: a newer activation.
+            throw new NotLeaderException($"Another activation took the lease on {blobName} while this one was taking it. This activation is fenced; retry.", e);
+        }
+        catch (RequestFailedException e)
+        {
+            throw new StorageException($"Taking the lease on {blobName} failed: {e.Status} {e.ErrorCode}.", e);
+        }
+    }
+
+    /// <summary>Releases the segment's write lease (at seal or graceful deactivation), so the next writer need not break it.</summary>
+    public async Task ReleaseLeaseAsync(string blobName, string leaseId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _container.GetBlobClient(blobName).GetBlobLeaseClient(leaseId).ReleaseAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 409 or 412)
+        {
+            // Gone, or already taken by a newer activation: either way it is no longer ours to release.
+        }
+        catch (RequestFailedException e)
+        {
+            throw new StorageException($"Releasing the lease on {blobName} failed: {e.Status} {e.ErrorCode}.", e);
+        }
+    }
+
+    /// <summary>
+    /// Appends one block at exactly <paramref name="expectedPosition"/> under lease <paramref name="leaseId"/>. Throws
+    /// <see cref="NotLeaderException"/> when the lease was taken or the blob has moved on (another activation appended),
+    /// so a stale writer fails loudly instead of interleaving its data.
+    /// </summary>
+    public async Task AppendBlockAsync(string blobName, ReadOnlyMemory<byte> block, long expectedPosition, string? leaseId, CancellationToken cancellationToken)
     {
         if (block.Length > MaxAppendBlockBytes)
         {
@@ -52,14 +95,14 @@ public sealed class SegmentStore
         var client = _container.GetAppendBlobClient(blobName);
         var options = new AppendBlobAppendBlockOptions
         {
-            Conditions = new AppendBlobRequestConditions { IfAppendPositionEqual = expectedPosition },
+            Conditions = new AppendBlobRequestConditions { IfAppendPositionEqual = expectedPosition, LeaseId = leaseId },
         };
         try
         {
             using var stream = new ReadOnlyMemoryStream(block);
             await client.AppendBlockAsync(stream, options, cancellationToken).ConfigureAwait(false);
         }
-        catch (RequestFailedException e) when (e.Status == 412)
+        catch (RequestFailedException e) when (e.Status == 412 || (e.Status == 409 && IsLeaseError(e)))
         {
             // A retry of an append whose first attempt did land (its response was lost) fails the position condition too:
             // that is success, not fencing. Only data that is not ours at that position means another writer.
@@ -150,11 +193,43 @@ public sealed class SegmentStore
         }
     }
 
-    /// <summary>Deletes a blob if it exists.</summary>
+    /// <summary>Deletes a blob if it exists, breaking a write lease a dead activation left on it.</summary>
     public async Task DeleteAsync(string blobName, CancellationToken cancellationToken)
     {
-        await Run(() => _container.GetBlobClient(blobName).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken), blobName).ConfigureAwait(false);
+        await Run(() => DeleteBreakingLeaseAsync(_container.GetBlobClient(blobName), cancellationToken), blobName).ConfigureAwait(false);
     }
+
+    private static async Task<Response<bool>> DeleteBreakingLeaseAsync(BlobClient blob, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await blob.DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status is 412 or 409 && IsLeaseError(e))
+        {
+            await BreakLeaseAsync(blob, cancellationToken).ConfigureAwait(false);
+            return await blob.DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task BreakLeaseAsync(BlobClient blob, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await blob.GetBlobLeaseClient().BreakAsync(TimeSpan.Zero, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            // No lease on the blob: nothing to break.
+        }
+        catch (RequestFailedException e)
+        {
+            throw new StorageException($"Breaking the lease on {blob.Name} failed: {e.Status} {e.ErrorCode}.", e);
+        }
+    }
+
+    private static bool IsLeaseError(RequestFailedException e) =>
+        e.ErrorCode is not null && e.ErrorCode.Contains("Lease", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Deletes every blob under <paramref name="prefix"/>; returns how many were deleted.</summary>
     public async Task<int> DeletePrefixAsync(string prefix, CancellationToken cancellationToken)
@@ -164,7 +239,7 @@ public sealed class SegmentStore
         {
             await foreach (var item in _container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, cancellationToken).ConfigureAwait(false))
             {
-                await _container.GetBlobClient(item.Name).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken).ConfigureAwait(false);
+                await DeleteBreakingLeaseAsync(_container.GetBlobClient(item.Name), cancellationToken).ConfigureAwait(false);
                 deleted++;
             }
         }

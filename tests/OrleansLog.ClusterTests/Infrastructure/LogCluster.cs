@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using OrleansLog.Client;
 using OrleansLog.Development;
@@ -31,13 +32,25 @@ public sealed class LogCluster : IAsyncDisposable
     /// <summary>The OrleansLog client over the cluster's external client.</summary>
     public OrleansLogClient Client { get; }
 
+    /// <summary>OrleansLog's warnings and errors from every silo of this cluster.</summary>
+    public TestLogCapture Logs { get; private init; } = new();
+
     /// <summary>Direct access to the segment blobs, for checks.</summary>
     public SegmentStore Store { get; }
 
-    /// <summary>Starts <paramref name="silos"/> silos over <paramref name="containerName"/> (a new container when null), with partition options adjusted by <paramref name="configurePartitions"/>.</summary>
-    public static async Task<LogCluster> StartAsync(short silos = 2, string? containerName = null, Action<Partitions.PartitionOptions>? configurePartitions = null)
+    /// <summary>
+    /// Starts <paramref name="silos"/> silos over <paramref name="containerName"/> (a new container when null), with partition options adjusted by
+    /// <paramref name="configurePartitions"/>. <paramref name="fastFailover"/> tunes membership and timeouts so that a dead silo's grains move in
+    /// seconds (fault tests); <paramref name="azurite"/> replaces the shared emulator (tests that stop storage).
+    /// </summary>
+    public static async Task<LogCluster> StartAsync(
+        short silos = 2,
+        string? containerName = null,
+        Action<Partitions.PartitionOptions>? configurePartitions = null,
+        bool fastFailover = false,
+        AzuriteEmulator? azurite = null)
     {
-        var azurite = await TestAzurite.GetAsync();
+        azurite ??= await TestAzurite.GetAsync();
         var container = containerName ?? TestAzurite.NewContainerName("log");
         var builder = new InProcessTestClusterBuilder(silos);
         builder.Options.ServiceId = "orleanslog-tests";
@@ -52,9 +65,32 @@ public sealed class LogCluster : IAsyncDisposable
                 o.MaintenanceInterval = TimeSpan.FromMilliseconds(300);
                 configurePartitions?.Invoke(o);
             }));
+        var logs = new TestLogCapture();
+        builder.ConfigureSilo((_, silo) => silo.Services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs));
+        if (fastFailover)
+        {
+            builder.ConfigureSilo((_, silo) =>
+            {
+                silo.Configure<Orleans.Configuration.ClusterMembershipOptions>(o =>
+                {
+                    o.ProbeTimeout = TimeSpan.FromSeconds(1);
+                    o.NumMissedProbesLimit = 2;
+                    o.NumVotesForDeathDeclaration = 1;
+                    o.TableRefreshTimeout = TimeSpan.FromSeconds(1);
+                    o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(2);
+                });
+                silo.Configure<Orleans.Configuration.SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
+            });
+            builder.ConfigureClient(client =>
+            {
+                client.Configure<Orleans.Configuration.GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
+                client.Configure<Orleans.Configuration.ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
+            });
+        }
+
         var cluster = builder.Build();
         await cluster.DeployAsync();
-        return new LogCluster(cluster, azurite, container);
+        return new LogCluster(cluster, azurite, container) { Logs = logs };
     }
 
     /// <summary>A unique topic name, so tests sharing a cluster never meet.</summary>

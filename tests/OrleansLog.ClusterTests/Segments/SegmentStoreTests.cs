@@ -17,17 +17,17 @@ public sealed class SegmentStoreTests
         await store.CreateSegmentAsync(Blob, CancellationToken.None);
         byte[] first = [1, 2, 3, 4];
         byte[] second = [5, 6, 7];
-        await store.AppendBlockAsync(Blob, first, 0, CancellationToken.None);
+        await store.AppendBlockAsync(Blob, first, 0, null, CancellationToken.None);
 
         // The same block again at the same position: its first attempt landed, so this is success and writes nothing.
-        await store.AppendBlockAsync(Blob, first, 0, CancellationToken.None);
+        await store.AppendBlockAsync(Blob, first, 0, null, CancellationToken.None);
         Assert.Equal(4, (await store.GetPropertiesAsync(Blob, CancellationToken.None))!.Size);
 
         // Different bytes at a stale position: another writer got there first.
-        var fenced = await Assert.ThrowsAsync<NotLeaderException>(() => store.AppendBlockAsync(Blob, second, 0, CancellationToken.None));
+        var fenced = await Assert.ThrowsAsync<NotLeaderException>(() => store.AppendBlockAsync(Blob, second, 0, null, CancellationToken.None));
         Assert.True(fenced.IsRetriable);
 
-        await store.AppendBlockAsync(Blob, second, 4, CancellationToken.None);
+        await store.AppendBlockAsync(Blob, second, 4, null, CancellationToken.None);
         Assert.Equal(new byte[] { 1, 2, 3, 4, 5, 6, 7 }, await store.ReadBlobAsync(Blob, CancellationToken.None));
         Assert.Equal(new byte[] { 3, 4, 5 }, await store.ReadAsync(Blob, 2, 3, CancellationToken.None));
     }
@@ -37,6 +37,6 @@ public sealed class SegmentStoreTests
     {
         var azurite = await TestAzurite.GetAsync();
         var store = new SegmentStore(Options.Create(new OrleansLogStorageOptions { ConnectionString = azurite.ConnectionString, ContainerName = TestAzurite.NewContainerName("store") }));
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.AppendBlockAsync("x.log", new byte[SegmentStore.MaxAppendBlockBytes + 1], 0, CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.AppendBlockAsync("x.log", new byte[SegmentStore.MaxAppendBlockBytes + 1], 0, null, CancellationToken.None));
     }
 }

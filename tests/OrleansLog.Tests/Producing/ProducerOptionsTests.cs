@@ -22,7 +22,22 @@ public sealed class ProducerOptionsTests
         { "Acks", new ProducerOptions { Acks = (Acks)(-2) } },
         { "Compression", new ProducerOptions { Compression = (CompressionType)5 } },
         { "Compression", new ProducerOptions { Compression = (CompressionType)255 } },
+        { "EnableIdempotence", new ProducerOptions { EnableIdempotence = true, Acks = Acks.Leader } },
+        { "EnableIdempotence", new ProducerOptions { EnableIdempotence = true, Acks = Acks.None } },
     };
+
+    [Theory]
+    [InlineData(Acks.All, null, true)]
+    [InlineData(Acks.Leader, null, false)]
+    [InlineData(Acks.None, null, false)]
+    [InlineData(Acks.All, false, false)]
+    [InlineData(Acks.All, true, true)]
+    public void Idempotence_is_on_by_default_with_acks_all_only(Acks acks, bool? enable, bool expected)
+    {
+        var options = new ProducerOptions { Acks = acks, EnableIdempotence = enable };
+        options.Validate();
+        Assert.Equal(expected, options.IsIdempotent);
+    }
 
     [Fact]
     public void Defaults_are_kafkas_and_pass_validation()
