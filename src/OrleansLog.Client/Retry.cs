@@ -15,6 +15,11 @@ internal static class Retry
 
         // A silo that just died: the call is re-addressed to the grain's next activation once membership has caught up.
         Orleans.Runtime.Messaging.ConnectionFailedException => true,
+
+        // Orleans cancels an activation that does not finish activating in time (a partition recovering while storage and CPU are
+        // saturated) and hands the caller a TaskCanceledException; the next call starts a fresh activation. Callers that cancel
+        // through their own token catch that case before asking here.
+        OperationCanceledException => true,
         _ => false,
     };
 

@@ -69,9 +69,7 @@ internal static class ConsumeCommand
             }
 
             var partitions = parse.GetValue(partition) is { } only
-                ? only >= 0 && only < description.PartitionCount
-                    ? [only]
-                    : throw new CliException($"Topic '{name}' has partitions 0 to {description.PartitionCount - 1}; --partition {only} does not exist.")
+                ? [TopicsCommand.CheckPartition(description, only)]
                 : Enumerable.Range(0, description.PartitionCount).ToArray();
             var printer = new RecordPrinter(
                 context.Console.Out,

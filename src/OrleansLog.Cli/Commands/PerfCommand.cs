@@ -240,8 +240,8 @@ internal static class PerfCommand
         }
 
         var failed = report.Runs.Sum(r => r.Failed);
-        var short_ = report.Runs.Any(r => r.Records == 0);
-        return failed > 0 || short_ ? ExitCodes.Failed : ExitCodes.Success;
+        var empty = report.Runs.Any(r => r.Records == 0);
+        return failed > 0 || empty ? ExitCodes.Failed : ExitCodes.Success;
     }
 
     private static Option<string> TopicOption() => new("--topic") { Description = "The topic.", Required = true };

@@ -54,9 +54,9 @@ internal static class ProduceCommand
 
             // Unknown topics fail here, before any input is read.
             var described = await connection.Log.Admin.DescribeTopicAsync(name, cancellationToken);
-            if (target is { } p && (p < 0 || p >= described.PartitionCount))
+            if (target is { } p)
             {
-                throw new CliException($"Topic '{name}' has partitions 0 to {described.PartitionCount - 1}; --partition {p} does not exist.");
+                TopicsCommand.CheckPartition(described, p);
             }
 
             using var reader = parse.GetValue(file) is { } path

@@ -168,6 +168,12 @@ internal static class TopicsCommand
         return command;
     }
 
+    /// <summary>Returns <paramref name="partition"/> when <paramref name="topic"/> has it; otherwise a clear error naming the range.</summary>
+    internal static int CheckPartition(Topics.TopicDescription topic, int partition) =>
+        partition >= 0 && partition < topic.PartitionCount
+            ? partition
+            : throw new CliException($"Topic '{topic.Name}' has partitions 0 to {topic.PartitionCount - 1}; --partition {partition} does not exist.");
+
     internal static Argument<string> TopicArgument() => new("topic") { Description = "The topic name." };
 
     private static Option<string[]> ConfigOption(string description) =>
