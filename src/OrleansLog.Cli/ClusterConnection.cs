@@ -43,10 +43,9 @@ internal sealed class ClusterConnection : IAsyncDisposable
 {
     private readonly IHost? _host;
 
-    private ClusterConnection(IHost host, string description)
+    private ClusterConnection(IHost host)
     {
         _host = host;
-        Description = description;
         Log = host.Services.GetRequiredService<OrleansLogClient>();
         Client = host.Services.GetRequiredService<IClusterClient>();
     }
@@ -54,7 +53,6 @@ internal sealed class ClusterConnection : IAsyncDisposable
     // Over a client someone else started and stops: tests drive the CLI through an in-process test cluster's client.
     internal ClusterConnection(IClusterClient client)
     {
-        Description = "the given client";
         Log = new OrleansLogClient(client);
         Client = client;
     }
@@ -64,9 +62,6 @@ internal sealed class ClusterConnection : IAsyncDisposable
 
     /// <summary>The Orleans client, for management calls.</summary>
     public IClusterClient Client { get; }
-
-    /// <summary>Where the connection went, for messages.</summary>
-    public string Description { get; }
 
     public static async Task<ClusterConnection> ConnectAsync(ConnectionSettings settings, CancellationToken cancellationToken)
     {
@@ -146,7 +141,7 @@ internal sealed class ClusterConnection : IAsyncDisposable
                 $"Is a silo running? Point to one with --gateway host:port, {ConnectionSettings.GatewaysVariable} or --settings.");
         }
 
-        return new ClusterConnection(host, description);
+        return new ClusterConnection(host);
     }
 
     public async ValueTask DisposeAsync()

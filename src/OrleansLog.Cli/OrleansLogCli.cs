@@ -132,20 +132,6 @@ internal sealed class CommandContext(CliConsole console, GlobalOptions globals, 
             }
         });
 
-    /// <summary>Like <see cref="SetAction(Command, Func{ParseResult, ClusterConnection, CancellationToken, Task{int}})"/> for commands that need no cluster.</summary>
-    public void SetLocalAction(Command command, Func<ParseResult, CancellationToken, Task<int>> action) =>
-        command.SetAction(async (parse, cancellationToken) =>
-        {
-            try
-            {
-                return await action(parse, cancellationToken);
-            }
-            catch (Exception e)
-            {
-                return await FailAsync(e, parse.GetValue(Globals.Verbose), cancellationToken);
-            }
-        });
-
     private async Task<int> FailAsync(Exception e, bool verbose, CancellationToken cancellationToken)
     {
         if (e is OperationCanceledException && cancellationToken.IsCancellationRequested)

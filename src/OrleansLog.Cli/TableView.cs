@@ -10,8 +10,6 @@ internal sealed class TableView(params string[] columns)
     public void Add(params object?[] cells) =>
         _rows.Add(cells.Select(c => Convert.ToString(c, System.Globalization.CultureInfo.InvariantCulture) ?? "").ToArray());
 
-    public int Count => _rows.Count;
-
     public void Write(CliConsole console)
     {
         if (console.Interactive)
