@@ -231,7 +231,7 @@ public sealed class FaultRun
             {
                 return await call();
             }
-            catch (Exception e) when (DateTime.UtcNow < deadline && e is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or OperationCanceledException or Errors.OrleansLogException { IsRetriable: true })
+            catch (Exception e) when (DateTime.UtcNow < deadline && Retry.IsTransient(e))
             {
                 await Task.Delay(200);
             }
