@@ -15,12 +15,15 @@ using OrleansLog.Development;
 using OrleansLog.Hosting;
 using OrleansLog.Partitions;
 using OrleansLog.Silo;
+using OrleansLog.Silo.Development;
 using OrleansLog.Storage;
 
 // The OrleansLog service. Localhost clustering runs one silo; AzureTable clustering runs any number that share a membership
-// table. With no storage configured it starts a local Azurite (installed from azure/ on first use) with data under
-// .orleanslog/azurite. appsettings.json sits next to the executable, so the content root follows it.
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+// table. With no storage configured it uses a long-lived local Azurite (installed from azure/ on first use, started once in
+// the background, reused by later starts) with data under .orleanslog/azurite; `azurite status|stop` manage it.
+// appsettings.json sits next to the executable, so the content root follows it.
+var azuriteCommand = args is ["azurite", ..];
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = azuriteCommand ? args[Math.Min(2, args.Length)..] : args, ContentRootPath = AppContext.BaseDirectory });
 var settings = builder.Configuration.GetSection(SiloSettings.SectionName).Get<SiloSettings>() ?? new SiloSettings();
 var clustering = builder.Configuration.GetSection(ClusteringSettings.SectionName).Get<ClusteringSettings>() ?? new ClusteringSettings();
 var storage = builder.Configuration.GetSection("OrleansLog:Storage").Get<OrleansLogStorageOptions>() ?? new OrleansLogStorageOptions();
@@ -40,14 +43,20 @@ if (failures.Count > 0)
     return 2;
 }
 
-AzuriteEmulator? azurite = null;
+if (azuriteCommand)
+{
+    return await LocalAzuriteCommand.RunAsync(args.Length > 1 ? args[1] : null, settings.AzuriteDataDirectory);
+}
+
+LocalAzurite? azurite = null;
 if (storage.ConnectionString is null && storage.BlobServiceUri is null)
 {
-    var dataDirectory = Path.GetFullPath(settings.AzuriteDataDirectory);
-    log.LogInformation("No storage configured (OrleansLog:Storage:ConnectionString or :BlobServiceUri): starting Azurite with data in {Directory}", dataDirectory);
-    azurite = await AzuriteEmulator.StartAsync(new AzuriteEmulatorOptions { InMemoryPersistence = false, DataDirectory = dataDirectory }, log);
+    // Azurite runs apart from the silo so that a silo crash cannot take it down before it saves what the silo acknowledged.
+    log.LogInformation("No storage configured (OrleansLog:Storage:ConnectionString or :BlobServiceUri): using the local Azurite with data in {Directory}", Path.GetFullPath(settings.AzuriteDataDirectory));
+    azurite = await LocalAzurite.EnsureRunningAsync(new LocalAzuriteOptions { DataDirectory = settings.AzuriteDataDirectory }, log);
     storage.ConnectionString = azurite.ConnectionString;
-    log.LogInformation("Azurite is listening: {ConnectionString}", azurite.ConnectionString);
+    builder.Services.AddSingleton(azurite);
+    builder.Services.AddHostedService<LocalAzuriteMonitor>();
 }
 
 // Prometheus scrapes /metrics on the health port: OrleansLog's own meter, Orleans' runtime meter and .NET runtime metrics.
@@ -115,7 +124,7 @@ finally
 {
     if (azurite is not null)
     {
-        await azurite.DisposeAsync();
+        log.LogInformation("The local Azurite keeps running with the data for the next start; stop it with: {StopCommand}", LocalAzuriteCommand.StopCommand);
     }
 }
 

@@ -51,12 +51,7 @@ public sealed partial class AzuriteEmulator : IAsyncDisposable
         BlobPort = blobPort;
         QueuePort = queuePort;
         TablePort = tablePort;
-        ConnectionString =
-            "DefaultEndpointsProtocol=http;" +
-            $"AccountName={AccountName};AccountKey={AccountKey};" +
-            $"BlobEndpoint=http://127.0.0.1:{blobPort}/{AccountName};" +
-            $"QueueEndpoint=http://127.0.0.1:{queuePort}/{AccountName};" +
-            $"TableEndpoint=http://127.0.0.1:{tablePort}/{AccountName};";
+        ConnectionString = ConnectionStringFor(blobPort, queuePort, tablePort);
         _onProcessExit = (_, _) => KillProcessTree(_process);
         AppDomain.CurrentDomain.ProcessExit += _onProcessExit;
     }
@@ -88,21 +83,7 @@ public sealed partial class AzuriteEmulator : IAsyncDisposable
         ValidatePort(options.TablePort, nameof(options.TablePort));
         logger ??= NullLogger.Instance;
 
-        var node = FindOnPath("node") ?? throw new InvalidOperationException(NodeMissingMessage("Node.js was not found on PATH."));
-        await CheckNodeVersionAsync(node, cancellationToken).ConfigureAwait(false);
-
-        var packageDirectory = options.PackageDirectory is { } configured
-            ? Path.GetFullPath(configured)
-            : FindPackageDirectory() ?? throw new InvalidOperationException(
-                "Could not find the folder named 'azure' with a package.json that depends on azurite, searching upward from " +
-                $"'{Directory.GetCurrentDirectory()}' and from '{AppContext.BaseDirectory}'. Set {nameof(AzuriteEmulatorOptions)}.{nameof(AzuriteEmulatorOptions.PackageDirectory)}.");
-        if (!File.Exists(Path.Combine(packageDirectory, "package.json")))
-        {
-            throw new InvalidOperationException($"The Azurite package directory '{packageDirectory}' has no package.json.");
-        }
-
-        await EnsureInstalledAsync(packageDirectory, logger, cancellationToken).ConfigureAwait(false);
-        var script = FindAzuriteScript(packageDirectory);
+        var (node, script, packageDirectory) = await ResolveAsync(options.PackageDirectory, logger, cancellationToken).ConfigureAwait(false);
 
         string? dataDirectory = null;
         if (!options.InMemoryPersistence)
@@ -162,6 +143,64 @@ public sealed partial class AzuriteEmulator : IAsyncDisposable
         _process.Dispose();
     }
 
+    /// <summary>Finds Node.js (18 or later) and Azurite's entry script, installing the pinned package on first use.</summary>
+    internal static async Task<(string Node, string Script, string PackageDirectory)> ResolveAsync(string? packageDirectoryOption, ILogger logger, CancellationToken cancellationToken)
+    {
+        var node = FindOnPath("node") ?? throw new InvalidOperationException(NodeMissingMessage("Node.js was not found on PATH."));
+        await CheckNodeVersionAsync(node, cancellationToken).ConfigureAwait(false);
+
+        var packageDirectory = packageDirectoryOption is { } configured
+            ? Path.GetFullPath(configured)
+            : FindPackageDirectory() ?? throw new InvalidOperationException(
+                "Could not find the folder named 'azure' with a package.json that depends on azurite, searching upward from " +
+                $"'{Directory.GetCurrentDirectory()}' and from '{AppContext.BaseDirectory}'. Set the PackageDirectory option.");
+        if (!File.Exists(Path.Combine(packageDirectory, "package.json")))
+        {
+            throw new InvalidOperationException($"The Azurite package directory '{packageDirectory}' has no package.json.");
+        }
+
+        await EnsureInstalledAsync(packageDirectory, logger, cancellationToken).ConfigureAwait(false);
+        var script = FindAzuriteScript(packageDirectory);
+
+        return (node, script, packageDirectory);
+    }
+
+    /// <summary>The arguments after Azurite's script: loopback hosts and ports, no access log, and where data lives (null: memory).</summary>
+    internal static void AddAzuriteArguments(ProcessStartInfo startInfo, int blobPort, int queuePort, int tablePort, string? dataDirectory)
+    {
+        foreach (var (service, port) in (ReadOnlySpan<(string, int)>)[("blob", blobPort), ("queue", queuePort), ("table", tablePort)])
+        {
+            startInfo.ArgumentList.Add($"--{service}Host");
+            startInfo.ArgumentList.Add("127.0.0.1");
+            startInfo.ArgumentList.Add($"--{service}Port");
+            startInfo.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        // No --debug: the debug log is off. --silent turns off the per-request access log.
+        foreach (var flag in (string[])["--skipApiVersionCheck", "--loose", "--disableProductStyleUrl", "--disableTelemetry", "--silent"])
+        {
+            startInfo.ArgumentList.Add(flag);
+        }
+
+        if (dataDirectory is null)
+        {
+            startInfo.ArgumentList.Add("--inMemoryPersistence");
+        }
+        else
+        {
+            startInfo.ArgumentList.Add("--location");
+            startInfo.ArgumentList.Add(dataDirectory);
+        }
+    }
+
+    /// <summary>The connection string of the development account on the given loopback ports.</summary>
+    internal static string ConnectionStringFor(int blobPort, int queuePort, int tablePort) =>
+        "DefaultEndpointsProtocol=http;" +
+        $"AccountName={AccountName};AccountKey={AccountKey};" +
+        $"BlobEndpoint=http://127.0.0.1:{blobPort}/{AccountName};" +
+        $"QueueEndpoint=http://127.0.0.1:{queuePort}/{AccountName};" +
+        $"TableEndpoint=http://127.0.0.1:{tablePort}/{AccountName};";
+
     private static async Task<AzuriteEmulator> LaunchAsync(
         string node,
         string script,
@@ -188,29 +227,7 @@ public sealed partial class AzuriteEmulator : IAsyncDisposable
             startInfo.ArgumentList.Add(argument);
         }
 
-        foreach (var (service, port) in (ReadOnlySpan<(string, int)>)[("blob", blobPort), ("queue", queuePort), ("table", tablePort)])
-        {
-            startInfo.ArgumentList.Add($"--{service}Host");
-            startInfo.ArgumentList.Add("127.0.0.1");
-            startInfo.ArgumentList.Add($"--{service}Port");
-            startInfo.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-
-        // No --debug: the debug log is off. --silent turns off the per-request access log.
-        foreach (var flag in (string[])["--skipApiVersionCheck", "--loose", "--disableProductStyleUrl", "--disableTelemetry", "--silent"])
-        {
-            startInfo.ArgumentList.Add(flag);
-        }
-
-        if (dataDirectory is null)
-        {
-            startInfo.ArgumentList.Add("--inMemoryPersistence");
-        }
-        else
-        {
-            startInfo.ArgumentList.Add("--location");
-            startInfo.ArgumentList.Add(dataDirectory);
-        }
+        AddAzuriteArguments(startInfo, blobPort, queuePort, tablePort, dataDirectory);
 
         var output = new OutputBuffer(MaxOutputLines);
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
@@ -284,7 +301,7 @@ public sealed partial class AzuriteEmulator : IAsyncDisposable
         }
     }
 
-    private static async Task<bool> AcceptsConnectionsAsync(int port, CancellationToken cancellationToken)
+    internal static async Task<bool> AcceptsConnectionsAsync(int port, CancellationToken cancellationToken)
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -336,7 +353,7 @@ public sealed partial class AzuriteEmulator : IAsyncDisposable
         }
     }
 
-    private static bool IsFree(int port)
+    internal static bool IsFree(int port)
     {
         try
         {
@@ -528,7 +545,7 @@ public sealed partial class AzuriteEmulator : IAsyncDisposable
         $"{problem} The Azurite storage emulator needs Node.js 18 or later with npm: install them with 'apt-get install nodejs npm' " +
         "(Debian/Ubuntu) or from https://nodejs.org, and make sure 'node' and 'npm' are on PATH.";
 
-    private static string? FindOnPath(string name)
+    internal static string? FindOnPath(string name)
     {
         string[] suffixes = OperatingSystem.IsWindows() ? [".exe", ".cmd", ".bat"] : [""];
         foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
@@ -546,7 +563,7 @@ public sealed partial class AzuriteEmulator : IAsyncDisposable
         return null;
     }
 
-    private static void KillProcessTree(Process process)
+    internal static void KillProcessTree(Process process)
     {
         try
         {

@@ -40,6 +40,7 @@ public static class OrleansLogSiloBuilderExtensions
             .Validate(o => o.MetadataRefreshInterval > TimeSpan.Zero, "ConsumerGroupOptions.MetadataRefreshInterval must be positive.");
         services.TryAddSingleton<SegmentStore>();
         services.TryAddSingleton<TailMemoryBudget>();
+        services.TryAddSingleton<AcknowledgedOffsets>();
         builder.AddBlobGrainStorage(StorageName);
         services.AddOptions<BlobGrainStorageOptions>(StorageName)
             .Configure<IOptions<OrleansLogStorageOptions>>((options, log) =>

@@ -175,6 +175,7 @@ internal sealed partial class PartitionGrain
         _activeSize = position;
         _activeBlocks++;
         _highWatermark = entries[^1].LastOffset + 1;
+        acknowledged.Advance(_key.TopicId, _key.Partition, _highWatermark);
         _pendingBytes -= blockBytes;
         _oldestPendingAt = Environment.TickCount64;
         PartitionMetrics.FlushedBytes.Add(blockBytes);
@@ -473,7 +474,26 @@ internal sealed partial class PartitionGrain
         }
 
         LogRecovered(_key.Topic, _key.Partition, manifest.State.LogStartOffset, _highWatermark, manifest.State.LeaderEpoch);
+        if (acknowledged.FindLoss(_key.TopicId, _key.Partition, _highWatermark) is { } lost)
+        {
+            PartitionMetrics.LogRegressions.Add(1, new KeyValuePair<string, object?>("topic", _key.Topic));
+            LogRecoveredShorterThanAcknowledged(_key.Topic, _key.Partition, _highWatermark, lost);
+        }
     }
+
+    // The partition's producers send in order, one request at a time: a sequence beyond the expected one means batches this
+    // partition acknowledged are gone from storage.
+    private void ReportMissingSequences(long producerId, int expected, int received)
+    {
+        PartitionMetrics.LogRegressions.Add(1, new KeyValuePair<string, object?>("topic", _key.Topic));
+        LogSequencesMissing(_key.Topic, _key.Partition, producerId, received, expected, _nextOffset);
+    }
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Partition {Topic}-{Partition}: storage holds the log only up to offset {RecoveredEnd}, but this silo acknowledged offsets up to {Acknowledged} as durable. Storage lost acknowledged writes (the log went backwards); offsets from {RecoveredEnd} will be assigned again. Check the storage account or emulator")]
+    private partial void LogRecoveredShorterThanAcknowledged(string topic, int partition, long recoveredEnd, long acknowledged);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Partition {Topic}-{Partition}: producer {ProducerId} sent sequence {Received}, but the next sequence the log holds for it is {Expected} (log end offset {LogEnd}). Batches it had acknowledged are gone from storage (the log went backwards). Check the storage account or emulator")]
+    private partial void LogSequencesMissing(string topic, int partition, long producerId, int received, int expected, long logEnd);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Partition {Topic}-{Partition} recovered: offsets {LogStartOffset} to {HighWatermark}, leader epoch {LeaderEpoch}")]
     private partial void LogRecovered(string topic, int partition, long logStartOffset, long highWatermark, int leaderEpoch);

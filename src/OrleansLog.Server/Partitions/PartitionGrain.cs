@@ -31,6 +31,7 @@ internal sealed partial class PartitionGrain(
     [PersistentState("manifest", OrleansLogSiloBuilderExtensions.StorageName)] IPersistentState<PartitionManifest> manifest,
     SegmentStore store,
     TailMemoryBudget budget,
+    AcknowledgedOffsets acknowledged,
     IOptions<PartitionOptions> options,
     ILogger<PartitionGrain> logger) : Grain, IPartitionGrain
 {
@@ -73,6 +74,7 @@ internal sealed partial class PartitionGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _key = PartitionGrainKey.Parse(this.GetPrimaryKeyString());
+        _producers.SequencesMissing = ReportMissingSequences;
         try
         {
             _config = await GrainFactory.GetGrain<ITopicGrain>(_key.Topic).GetPartitionConfigAsync(_key.TopicId, _key.Partition);

@@ -15,5 +15,8 @@ internal static class PartitionMetrics
 
     public static readonly Counter<long> FetchedBytes = Meter.CreateCounter<long>("orleanslog.partition.fetch.bytes", "By", "Bytes of record batches returned by fetches.");
 
+    public static readonly Counter<long> LogRegressions = Meter.CreateCounter<long>(
+        "orleanslog.partition.log.regressions", "{event}", "Times a partition found storage missing writes it had acknowledged (the log went backwards).");
+
     public static readonly Counter<long> DeletedSegments = Meter.CreateCounter<long>("orleanslog.partition.retention.segments", "{segment}", "Segments deleted by retention.");
 }

@@ -18,6 +18,13 @@ public sealed class ProducerStateTable
     public int Count => _producers.Count;
 
     /// <summary>
+    /// Called with (producer id, expected sequence, received sequence) when a producer the table knows sends a sequence beyond
+    /// the next one it expects. Its client sends one request at a time per partition, in order, so the batches in between were
+    /// acknowledged and storage no longer holds them: evidence that the log went backwards.
+    /// </summary>
+    public Action<long, int, int>? SequencesMissing { get; set; }
+
+    /// <summary>
     /// Classifies a batch of producer <paramref name="producerId"/>: returns true for a duplicate (with its original entry),
     /// false for the next batch in sequence. Throws <see cref="OutOfOrderSequenceException"/> on a gap and
     /// <see cref="ProducerFencedException"/> for an old epoch. <paramref name="preceding"/> is an earlier batch of the same
@@ -69,6 +76,11 @@ public sealed class ProducerStateTable
         var expected = entry.Batches.Count == 0 ? baseSequence : entry.Batches[^1].LastSequence + 1;
         if (baseSequence != expected)
         {
+            if (baseSequence > expected)
+            {
+                SequencesMissing?.Invoke(producerId, expected, baseSequence);
+            }
+
             throw Gap(producerId, expected, baseSequence);
         }
 

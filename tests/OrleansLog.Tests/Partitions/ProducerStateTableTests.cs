@@ -33,6 +33,24 @@ public sealed class ProducerStateTableTests
     }
 
     [Fact]
+    public void A_sequence_beyond_the_expected_one_reports_missing_batches_and_an_old_one_does_not()
+    {
+        var missing = new List<(long Producer, int Expected, int Received)>();
+        var table = new ProducerStateTable { SequencesMissing = (producer, expected, received) => missing.Add((producer, expected, received)) };
+        table.Record(7, 0, new ProducerBatchEntry(0, 128, 0, 128));
+        for (var i = 1; i <= 5; i++)
+        {
+            table.Record(7, 0, new ProducerBatchEntry(128 + i, 128 + i, 128 + i, 128 + i));
+        }
+
+        Assert.Throws<OutOfOrderSequenceException>(() => table.IsDuplicate(7, 0, 1141, 1150, null, out _));
+        Assert.Throws<OutOfOrderSequenceException>(() => table.IsDuplicate(7, 0, 100, 100, null, out _));
+        Assert.Throws<OutOfOrderSequenceException>(() => table.IsDuplicate(7, 0, 140, 141, new ProducerBatchEntry(134, 138, -1, -1), out _));
+
+        Assert.Equal([(7L, 134, 1141)], missing);
+    }
+
+    [Fact]
     public void An_unknown_producer_may_start_at_any_sequence()
     {
         Assert.False(new ProducerStateTable().IsDuplicate(42, 3, 1000, 1004, null, out _));
