@@ -357,7 +357,10 @@ public sealed partial class AzuriteEmulator : IAsyncDisposable
     {
         try
         {
+            // SO_REUSEADDR, as Node.js binds: connections of a process that just stopped (TIME_WAIT) do not hold the port for
+            // it, only a listener does.
             using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
             listener.Start();
             listener.Stop();
             return true;

@@ -74,8 +74,8 @@ public sealed partial class LocalAzurite
     /// <summary>Whether the Azurite process is still alive.</summary>
     public bool IsRunning => IsAlive(_record);
 
-    /// <summary>Whether <see cref="StopAsync"/> has stopped the data directory's Azurite (its process record is gone), as opposed to a crash.</summary>
-    public bool WasStopped => !File.Exists(Path.Combine(DataDirectory, ProcessFileName));
+    /// <summary>Whether <see cref="StopAsync"/> stopped this Azurite, as opposed to a crash.</summary>
+    public bool WasStopped => ReadRecord(DataDirectory) is not { } record || (record.ProcessId == _record.ProcessId && record.Stopped);
 
     /// <summary>Returns the Azurite running for the options' data directory, or starts one (installing Azurite on first use) and waits until it listens.</summary>
     /// <exception cref="InvalidOperationException">Node.js or the Azurite package is missing, a configured port is taken, or Azurite did not start in time.</exception>
@@ -91,7 +91,7 @@ public sealed partial class LocalAzurite
         // Two silos started at once over one data directory must share one Azurite, not start two.
         await using var guard = await LockAsync(dataDirectory, cancellationToken).ConfigureAwait(false);
         var previous = ReadRecord(dataDirectory);
-        if (previous is not null && await IsServingAsync(previous, cancellationToken).ConfigureAwait(false))
+        if (previous is { Stopped: false } && await IsServingAsync(previous, cancellationToken).ConfigureAwait(false))
         {
             LogReused(logger, previous.ProcessId, previous.BlobPort, previous.QueuePort, previous.TablePort, dataDirectory);
             return new LocalAzurite(previous, dataDirectory, reused: true);
@@ -130,7 +130,7 @@ public sealed partial class LocalAzurite
     {
         dataDirectory = Path.GetFullPath(dataDirectory);
         var record = ReadRecord(dataDirectory);
-        return record is not null && await IsServingAsync(record, cancellationToken).ConfigureAwait(false)
+        return record is { Stopped: false } && await IsServingAsync(record, cancellationToken).ConfigureAwait(false)
             ? new LocalAzurite(record, dataDirectory, reused: true)
             : null;
     }
@@ -149,10 +149,9 @@ public sealed partial class LocalAzurite
 
         await using var guard = await LockAsync(dataDirectory, cancellationToken).ConfigureAwait(false);
         var record = ReadRecord(dataDirectory);
-        if (record is null || !IsAlive(record))
+        if (record is null || record.Stopped || !IsAlive(record))
         {
-            File.Delete(Path.Combine(dataDirectory, ProcessFileName));
-            return new LocalAzuriteStopResult(LocalAzuriteStopOutcome.NotRunning, record?.ProcessId ?? 0, false);
+            return new LocalAzuriteStopResult(LocalAzuriteStopOutcome.NotRunning, 0, false);
         }
 
         var logPath = Path.Combine(dataDirectory, LogFileName);
@@ -171,7 +170,8 @@ public sealed partial class LocalAzurite
             outcome = LocalAzuriteStopOutcome.Killed;
         }
 
-        File.Delete(Path.Combine(dataDirectory, ProcessFileName));
+        // The record stays, marked stopped: the next start takes the same ports, and a silo's monitor does not restart it.
+        WriteRecord(dataDirectory, record with { Stopped = true });
         var saved = ReadLogFrom(logPath, logStart).Contains(BlobClosedLine, StringComparison.Ordinal);
         return new LocalAzuriteStopResult(outcome, record.ProcessId, saved);
     }
@@ -434,6 +434,6 @@ public sealed partial class LocalAzurite
     [LoggerMessage(Level = LogLevel.Information, Message = "Started Azurite (process {ProcessId}) on 127.0.0.1: blob {BlobPort}, queue {QueuePort}, table {TablePort}, data in {DataDirectory}")]
     private static partial void LogStarted(ILogger logger, int processId, int blobPort, int queuePort, int tablePort, string dataDirectory);
 
-    /// <summary>What identifies a running Azurite: its process (id and start time, since ids are recycled) and its ports.</summary>
-    internal sealed record ProcessRecord(int ProcessId, DateTime StartedAt, int BlobPort, int QueuePort, int TablePort);
+    /// <summary>What identifies a running Azurite: its process (id and start time, since ids are recycled) and its ports; <c>Stopped</c> once <see cref="StopAsync"/> ended it.</summary>
+    internal sealed record ProcessRecord(int ProcessId, DateTime StartedAt, int BlobPort, int QueuePort, int TablePort, bool Stopped = false);
 }

@@ -238,7 +238,8 @@ public sealed class FaultRun
         }
     }
 
-    private static async IAsyncEnumerable<(long Offset, string Value)> ReadPartitionAsync(IPartitionGrain grain)
+    /// <summary>Reads one partition from its log start to its end as (offset, UTF-8 value), retrying what a client retries.</summary>
+    public static async IAsyncEnumerable<(long Offset, string Value)> ReadPartitionAsync(IPartitionGrain grain)
     {
         var offset = (await RetryAsync(() => grain.ListOffsetAsync(OffsetSpec.Earliest))).Offset;
         while (true)
