@@ -44,7 +44,7 @@ public sealed partial class LocalAzurite
         _record = record;
         DataDirectory = dataDirectory;
         Reused = reused;
-        ConnectionString = AzuriteEmulator.ConnectionStringFor(record.BlobPort, record.QueuePort, record.TablePort);
+        ConnectionString = AzuriteInstallation.ConnectionStringFor(record.BlobPort, record.QueuePort, record.TablePort);
     }
 
     /// <summary>The operating system's id of the Azurite process.</summary>
@@ -97,7 +97,7 @@ public sealed partial class LocalAzurite
             return new LocalAzurite(previous, dataDirectory, reused: true);
         }
 
-        var (node, script, _) = await AzuriteEmulator.ResolveAsync(options.PackageDirectory, logger, cancellationToken).ConfigureAwait(false);
+        var (node, script, _) = await AzuriteInstallation.ResolveAsync(options.PackageDirectory, logger, cancellationToken).ConfigureAwait(false);
         var logPath = Path.Combine(dataDirectory, LogFileName);
         for (var attempt = 1; ; attempt++)
         {
@@ -190,7 +190,7 @@ public sealed partial class LocalAzurite
             // The shell starts Azurite in the background and exits: Azurite's parent becomes init, so killing the silo's process
             // tree leaves it alone; setsid gives it a session of its own, so Ctrl+C and a closed terminal do not reach it.
             // Its output goes to a file: a pipe to a dead silo would break its next write.
-            var detach = AzuriteEmulator.FindOnPath("setsid") is null ? string.Empty : "setsid ";
+            var detach = AzuriteInstallation.FindOnPath("setsid") is null ? string.Empty : "setsid ";
             startInfo = new ProcessStartInfo("/bin/sh")
             {
                 UseShellExecute = false,
@@ -209,7 +209,7 @@ public sealed partial class LocalAzurite
             startInfo.ArgumentList.Add(argument);
         }
 
-        AzuriteEmulator.AddAzuriteArguments(startInfo, blobPort, queuePort, tablePort, dataDirectory);
+        AzuriteInstallation.AddAzuriteArguments(startInfo, blobPort, queuePort, tablePort, dataDirectory);
         if (OperatingSystem.IsWindows())
         {
             using var direct = Process.Start(startInfo) ?? throw new InvalidOperationException($"'{node}' could not be started.");
@@ -254,7 +254,7 @@ public sealed partial class LocalAzurite
     {
         foreach (var port in (int[])[record.BlobPort, record.QueuePort, record.TablePort])
         {
-            if (!await AzuriteEmulator.AcceptsConnectionsAsync(port, cancellationToken).ConfigureAwait(false))
+            if (!await LoopbackPorts.AcceptsConnectionsAsync(port, cancellationToken).ConfigureAwait(false))
             {
                 return false;
             }
@@ -266,45 +266,12 @@ public sealed partial class LocalAzurite
 
     private static (int Blob, int Queue, int Table, bool Picked) ChoosePorts(LocalAzuriteOptions options, ProcessRecord? previous)
     {
+        // The previous instance's ports first, so tools pointed at this emulator keep working across restarts.
         var taken = new HashSet<int>();
-        var blob = Choose(options.BlobPort, previous?.BlobPort, nameof(options.BlobPort), out var pickedBlob);
-        var queue = Choose(options.QueuePort, previous?.QueuePort, nameof(options.QueuePort), out var pickedQueue);
-        var table = Choose(options.TablePort, previous?.TablePort, nameof(options.TablePort), out var pickedTable);
+        var blob = LoopbackPorts.ChoosePort(options.BlobPort, previous?.BlobPort, taken, out var pickedBlob);
+        var queue = LoopbackPorts.ChoosePort(options.QueuePort, previous?.QueuePort, taken, out var pickedQueue);
+        var table = LoopbackPorts.ChoosePort(options.TablePort, previous?.TablePort, taken, out var pickedTable);
         return (blob, queue, table, pickedBlob || pickedQueue || pickedTable);
-
-        int Choose(int configured, int? before, string name, out bool picked)
-        {
-            picked = false;
-            if (configured != 0)
-            {
-                if (!AzuriteEmulator.IsFree(configured))
-                {
-                    throw new InvalidOperationException($"Port {configured} on 127.0.0.1, the {name} for Azurite, is already in use by another process; free it, or stop whatever holds it.");
-                }
-
-                taken.Add(configured);
-                return configured;
-            }
-
-            // The previous instance's ports first, so tools pointed at this emulator keep working across restarts.
-            if (before is { } port && port != 0 && taken.Add(port) && AzuriteEmulator.IsFree(port))
-            {
-                return port;
-            }
-
-            picked = true;
-            while (true)
-            {
-                using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-                listener.Start();
-                var free = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-                listener.Stop();
-                if (taken.Add(free))
-                {
-                    return free;
-                }
-            }
-        }
     }
 
     private static bool IsAlive(ProcessRecord record)
