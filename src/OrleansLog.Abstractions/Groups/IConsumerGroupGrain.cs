@@ -24,11 +24,18 @@ public interface IConsumerGroupGrain : IGrainWithStringKey
     Task LeaveAsync(string memberId);
 
     /// <summary>
-    /// Commits offsets, fenced by member id and generation; <paramref name="memberId"/> empty and <paramref name="generation"/> -1 commit
-    /// without membership, which only an empty group accepts (consumers that <c>Assign</c> partitions).
+    /// Commits a member's offsets, fenced by member id, generation and ownership: throws <see cref="Errors.UnknownMemberException"/>,
+    /// <see cref="Errors.FencedInstanceIdException"/> or <see cref="Errors.IllegalGenerationException"/> when the member may not commit them.
     /// </summary>
     [Alias("CommitOffsets")]
     Task CommitOffsetsAsync(string memberId, int generation, CommittedOffset[] offsets);
+
+    /// <summary>
+    /// Commits offsets for a consumer outside the group (one that assigns its partitions itself), which only an empty group accepts: throws
+    /// <see cref="Errors.UnknownMemberException"/> while the group has members.
+    /// </summary>
+    [Alias("CommitStandaloneOffsets")]
+    Task CommitStandaloneOffsetsAsync(CommittedOffset[] offsets);
 
     /// <summary>The committed offsets of <paramref name="partitions"/>, or of every partition when null; partitions without a commit are left out.</summary>
     [Alias("FetchOffsets")]

@@ -1,4 +1,5 @@
 using OrleansLog.Client.Metadata;
+using OrleansLog.Catalogs;
 using OrleansLog.Errors;
 using OrleansLog.Groups;
 using OrleansLog.Partitions;
@@ -29,7 +30,7 @@ public sealed class AdminClient
 
     /// <summary>Lists the topic names.</summary>
     public async Task<IReadOnlyList<string>> ListTopicsAsync(CancellationToken cancellationToken = default) =>
-        await _grains.GetGrain<ICatalogGrain>(0).ListAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _grains.GetCatalog(CatalogNames.Topics).ListAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
 
     /// <summary>Describes a topic; throws <see cref="Errors.UnknownTopicException"/> if it does not exist.</summary>
     public Task<TopicDescription> DescribeTopicAsync(string topic, CancellationToken cancellationToken = default)
@@ -109,7 +110,7 @@ public sealed class AdminClient
     /// <summary>Lists the consumer groups with their state and member count.</summary>
     public async Task<IReadOnlyList<ConsumerGroupListing>> ListGroupsAsync(CancellationToken cancellationToken = default)
     {
-        var ids = await _grains.GetGrain<IGroupCatalogGrain>(0).ListAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        var ids = await _grains.GetCatalog(CatalogNames.Groups).ListAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         var descriptions = await Task.WhenAll(ids.Select(id => Group(id).DescribeAsync())).WaitAsync(cancellationToken).ConfigureAwait(false);
         return [.. descriptions.Select(d => new ConsumerGroupListing(d.GroupId, d.State, d.Members.Length))];
     }

@@ -147,7 +147,7 @@ public sealed class Consumer<TKey, TValue> : IAsyncDisposable, IGroupMemberHost
         var membership = _membership;
         if (membership is null)
         {
-            await group.CommitOffsetsAsync("", -1, [.. commits]).WaitAsync(cancellationToken).ConfigureAwait(false);
+            await group.CommitStandaloneOffsetsAsync([.. commits]).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         else
         {

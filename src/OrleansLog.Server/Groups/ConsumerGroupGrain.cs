@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using OrleansLog.Catalogs;
 using OrleansLog.Errors;
 using OrleansLog.Hosting;
 using OrleansLog.Topics;
@@ -8,67 +9,62 @@ using OrleansLog.Topics;
 namespace OrleansLog.Groups;
 
 /// <summary>
-/// Coordinates one consumer group. Assignment is computed here (KIP-848 style) and handed over cooperatively: a partition enters a member's
-/// owned set only when no other member owns it, and leaves it only when that member reports it revoked or is removed, so no partition ever
-/// has two owners. The grain is reentrant (heartbeats long-poll); every mutation runs synchronously within one turn, and state writes are
-/// coalesced: one write in flight, everything changed meanwhile goes in the next.
+/// Hosts one consumer group: runs its <see cref="GroupCoordinator"/> and <see cref="GroupOffsets"/>, persists membership and offsets apart
+/// (a commit writes only offsets), reads the subscribed topics' partition counts, expires members on a timer, and long-polls heartbeats
+/// until the group changes. The grain is reentrant; every mutation runs synchronously within one turn, and a member is told of a change
+/// only once it is durable.
 /// </summary>
 [Reentrant]
-internal sealed partial class ConsumerGroupGrain(
-    [PersistentState("group", OrleansLogSiloBuilderExtensions.StorageName)] IPersistentState<ConsumerGroupState> state,
-    IOptions<ConsumerGroupOptions> options,
-    ILogger<ConsumerGroupGrain> logger) : Grain, IConsumerGroupGrain
+internal sealed partial class ConsumerGroupGrain : Grain, IConsumerGroupGrain
 {
-    private const int MaxMetadataLength = 4096;
-    private static readonly TimeSpan MinSessionTimeout = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan MaxSessionTimeout = TimeSpan.FromMinutes(30);
     private static readonly TimeSpan MaxHeartbeatWait = TimeSpan.FromSeconds(30);
 
-    private readonly Dictionary<string, GroupMemberState> _members = new(StringComparer.Ordinal);
-    private readonly Dictionary<GroupPartition, CommittedOffset> _offsets = [];
-    private readonly Dictionary<string, long> _lastSeen = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, long> _revokeRequestedAt = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _fencedMembers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _partitionCounts = new(StringComparer.Ordinal);
+    private readonly IPersistentState<ConsumerGroupState> _membershipState;
+    private readonly IPersistentState<GroupOffsetsState> _offsetsState;
+    private readonly IOptions<ConsumerGroupOptions> _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ConsumerGroupGrain> _logger;
+    private readonly GroupCoordinator _coordinator;
+    private readonly GroupOffsets _offsets = new();
+    private readonly CoalescingStateWriter<ConsumerGroupState> _membershipWriter;
+    private readonly CoalescingStateWriter<GroupOffsetsState> _offsetsWriter;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _exists;
-    private int _generation;
-    private string _assignor = PartitionAssignors.Default;
-    private long _dirtyVersion;
-    private long _writtenVersion;
-    private Task? _write;
     private long _lastMetadataRefresh;
+
+    public ConsumerGroupGrain(
+        [PersistentState("group", OrleansLogSiloBuilderExtensions.StorageName)] IPersistentState<ConsumerGroupState> membershipState,
+        [PersistentState("offsets", OrleansLogSiloBuilderExtensions.StorageName)] IPersistentState<GroupOffsetsState> offsetsState,
+        IOptions<ConsumerGroupOptions> options,
+        TimeProvider time,
+        ILogger<ConsumerGroupGrain> logger)
+    {
+        _membershipState = membershipState;
+        _offsetsState = offsetsState;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _coordinator = new GroupCoordinator(GroupIdValue, time, logger);
+        _membershipWriter = new(membershipState, () => _coordinator.Snapshot(_exists), CountWrite);
+        _offsetsWriter = new(offsetsState, _offsets.Snapshot, CountWrite);
+    }
 
     private string GroupIdValue => this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _exists = state.State.Exists;
-        _generation = state.State.Generation;
-        _assignor = state.State.Assignor;
-        var now = Environment.TickCount64;
-        foreach (var member in state.State.Members)
-        {
-            _members[member.MemberId] = member.Clone();
-
-            // A new activation cannot know when members last heartbeat: give each a full session to reach it.
-            _lastSeen[member.MemberId] = now;
-        }
-
-        foreach (var offset in state.State.Offsets)
-        {
-            _offsets[offset.GroupPartition] = offset;
-        }
-
-        if (_members.Count > 0)
+        _exists = _membershipState.State.Exists;
+        _coordinator.Restore(_membershipState.State);
+        _offsets.Restore(_offsetsState.State);
+        if (_coordinator.MemberCount > 0)
         {
             await RefreshMetadataAsync();
         }
 
         this.RegisterGrainTimer(CheckMembersAsync, new GrainTimerCreationOptions
         {
-            DueTime = options.Value.ExpiryCheckInterval,
-            Period = options.Value.ExpiryCheckInterval,
+            DueTime = _options.Value.ExpiryCheckInterval,
+            Period = _options.Value.ExpiryCheckInterval,
             Interleave = true,
             KeepAlive = false,
         });
@@ -77,225 +73,82 @@ internal sealed partial class ConsumerGroupGrain(
     public async Task<MemberAssignment> JoinAsync(JoinGroupRequest request)
     {
         GroupId.Validate(GroupIdValue);
-        ValidateJoin(request);
-        var assignor = PartitionAssignors.Get(request.Assignor);
+        GroupCoordinator.ValidateJoin(request);
         await RefreshMetadataAsync(request.Topics);
-
-        GroupMemberState? replaced = null;
-        if (request.InstanceId is not null)
-        {
-            foreach (var existing in _members.Values)
-            {
-                if (existing.InstanceId == request.InstanceId)
-                {
-                    replaced = existing;
-                    break;
-                }
-            }
-        }
-
-        var member = new GroupMemberState
-        {
-            MemberId = $"{(request.ClientId.Length == 0 ? "consumer" : request.ClientId)}-{Guid.NewGuid():N}",
-            InstanceId = request.InstanceId,
-            ClientId = request.ClientId,
-            Host = request.Host,
-            Topics = [.. request.Topics.Distinct(StringComparer.Ordinal)],
-            SessionTimeout = request.SessionTimeout,
-            RebalanceTimeout = request.RebalanceTimeout,
-        };
-        if (_members.Count == 0)
-        {
-            _assignor = assignor.Name;
-        }
-
-        var firstUse = !_exists;
-        _exists = true;
-        if (replaced is not null && replaced.Topics.SequenceEqual(member.Topics))
-        {
-            // A static member rejoining takes over its old place (and partitions) without a rebalance; the old member id is fenced.
-            member.Target = replaced.Target;
-            member.Owned = replaced.Owned;
-            RemoveMember(replaced.MemberId);
-            _fencedMembers.Add(replaced.MemberId);
-            AddMember(member);
-            LogStaticRejoin(GroupIdValue, member.InstanceId!, member.MemberId, _generation);
-        }
-        else
-        {
-            if (replaced is not null)
-            {
-                RemoveMember(replaced.MemberId);
-                _fencedMembers.Add(replaced.MemberId);
-            }
-
-            AddMember(member);
-            Rebalance("member joined");
-        }
-
-        await PersistAsync();
+        var assignment = _coordinator.Join(request);
+        var firstUse = MarkExisting();
+        await _membershipWriter.WriteAsync();
         SignalChanged();
         if (firstUse)
         {
-            await GrainFactory.GetGrain<IGroupCatalogGrain>(0).AddAsync(GroupIdValue);
+            await GrainFactory.GetCatalog(CatalogNames.Groups).AddAsync(GroupIdValue);
         }
 
-        return Respond(member);
+        return assignment;
     }
 
     public async Task<MemberAssignment> HeartbeatAsync(string memberId, GroupPartition[] ownedPartitions, TimeSpan maxWait)
     {
-        var member = GetMember(memberId);
-        _lastSeen[memberId] = Environment.TickCount64;
-        member.Departed = false;
-        if (AcknowledgeRevocations(member, ownedPartitions))
+        // The session is measured from the heartbeat's arrival only: a crashed member's last poll returning later must not extend it.
+        if (_coordinator.Heartbeat(memberId, ownedPartitions))
         {
-            Reconcile();
-            await PersistAsync();
+            await _membershipWriter.WriteAsync();
             SignalChanged();
         }
 
-        var response = Respond(GetMember(memberId));
+        var response = _coordinator.Assignment(memberId);
         if (maxWait > TimeSpan.Zero && SameSet(response.Partitions, ownedPartitions))
         {
             // Nothing for the member to do: wait for the group to change (or the heartbeat interval to pass), well within the call's response timeout.
-            var changed = _changed.Task;
-            await Task.WhenAny(changed, Task.Delay(maxWait < MaxHeartbeatWait ? maxWait : MaxHeartbeatWait));
-            await PersistAsync();
-            response = Respond(GetMember(memberId));
+            await Task.WhenAny(_changed.Task, Task.Delay(maxWait < MaxHeartbeatWait ? maxWait : MaxHeartbeatWait, _time));
+            await _membershipWriter.FlushAsync();
+            response = _coordinator.Assignment(memberId);
         }
 
-        // The session is measured from the heartbeat's arrival only: a crashed member's last poll returning later must not extend it.
         return response;
     }
 
     public async Task LeaveAsync(string memberId)
     {
-        if (!_members.TryGetValue(memberId, out var member))
+        if (_coordinator.Leave(memberId))
         {
-            return;
+            await _membershipWriter.WriteAsync();
+            SignalChanged();
         }
-
-        if (member.InstanceId is not null)
-        {
-            // Kafka's static membership: a closing static member keeps its place, so a restart within the session timeout moves nothing.
-            member.Departed = true;
-        }
-        else
-        {
-            RemoveMember(memberId);
-            Rebalance("member left");
-        }
-
-        await PersistAsync();
-        SignalChanged();
     }
 
     public async Task CommitOffsetsAsync(string memberId, int generation, CommittedOffset[] offsets)
     {
         GroupId.Validate(GroupIdValue);
-        ValidateOffsets(offsets);
-        if (memberId.Length == 0 && generation == -1)
-        {
-            if (_members.Count > 0)
-            {
-                throw new UnknownMemberException(
-                    $"Group '{GroupIdValue}' has {_members.Count} active members; a commit without a member id is accepted only while the group is empty. Subscribe to join the group, or use another group id.");
-            }
-        }
-        else
-        {
-            var member = GetMember(memberId);
-            if (generation != _generation)
-            {
-                throw new IllegalGenerationException(
-                    $"Commit from member '{memberId}' of group '{GroupIdValue}' carries generation {generation}, but the group is at generation {_generation}; heartbeat to refresh the assignment, then commit again.");
-            }
-
-            foreach (var offset in offsets)
-            {
-                if (!member.Owned.Contains(offset.GroupPartition))
-                {
-                    throw new IllegalGenerationException(
-                        $"Member '{memberId}' of group '{GroupIdValue}' does not own {offset.GroupPartition} in generation {_generation}; only a partition's owner may commit its offset.");
-                }
-            }
-        }
-
-        var now = DateTimeOffset.UtcNow;
-        foreach (var offset in offsets)
-        {
-            _offsets[offset.GroupPartition] = offset with { CommittedAt = now };
-        }
-
-        GroupMetrics.CommittedOffsets.Add(offsets.Length);
-        var firstUse = !_exists;
-        _exists = true;
-        await PersistAsync();
-        if (firstUse)
-        {
-            await GrainFactory.GetGrain<IGroupCatalogGrain>(0).AddAsync(GroupIdValue);
-        }
+        GroupOffsets.Validate(offsets);
+        _coordinator.CheckMemberCommit(memberId, generation, offsets);
+        await CommitAsync(offsets);
     }
 
-    public Task<CommittedOffset[]> FetchOffsetsAsync(GroupPartition[]? partitions)
+    public async Task CommitStandaloneOffsetsAsync(CommittedOffset[] offsets)
     {
-        if (partitions is null)
-        {
-            var all = _offsets.Values.ToArray();
-            Array.Sort(all, (a, b) => a.GroupPartition.CompareTo(b.GroupPartition));
-            return Task.FromResult(all);
-        }
-
-        var found = new List<CommittedOffset>(partitions.Length);
-        foreach (var partition in partitions)
-        {
-            if (_offsets.TryGetValue(partition, out var offset))
-            {
-                found.Add(offset);
-            }
-        }
-
-        return Task.FromResult(found.ToArray());
+        GroupId.Validate(GroupIdValue);
+        GroupOffsets.Validate(offsets);
+        _coordinator.CheckStandaloneCommit();
+        await CommitAsync(offsets);
     }
 
-    public Task<GroupDescription> DescribeAsync()
-    {
-        var members = new List<GroupMemberDescription>(_members.Count);
-        foreach (var member in _members.Values)
-        {
-            members.Add(new GroupMemberDescription(member.MemberId, member.InstanceId, member.ClientId, member.Host, member.Topics, Sorted(member.Owned), Sorted(member.Target)));
-        }
+    public Task<CommittedOffset[]> FetchOffsetsAsync(GroupPartition[]? partitions) => Task.FromResult(_offsets.Get(partitions));
 
-        members.Sort((a, b) => string.CompareOrdinal(a.MemberId, b.MemberId));
-        var offsets = _offsets.Values.ToArray();
-        Array.Sort(offsets, (a, b) => a.GroupPartition.CompareTo(b.GroupPartition));
-        return Task.FromResult(new GroupDescription(GroupIdValue, CurrentState(), _generation, _assignor, [.. members], offsets, RuntimeIdentity));
-    }
+    public Task<GroupDescription> DescribeAsync() => Task.FromResult(new GroupDescription(
+        GroupIdValue, _coordinator.State(_exists), _coordinator.Generation, _coordinator.Assignor, _coordinator.DescribeMembers(), _offsets.Get(null), RuntimeIdentity));
 
     public async Task ResetOffsetsAsync(CommittedOffset[] offsets)
     {
         GroupId.Validate(GroupIdValue);
-        ThrowIfNotEmpty("reset offsets");
-        ValidateOffsets(offsets);
-        var now = DateTimeOffset.UtcNow;
-        foreach (var offset in offsets)
-        {
-            _offsets[offset.GroupPartition] = offset with { CommittedAt = now };
-        }
-
-        var firstUse = !_exists;
-        _exists = true;
-        await PersistAsync();
-        if (firstUse)
-        {
-            await GrainFactory.GetGrain<IGroupCatalogGrain>(0).AddAsync(GroupIdValue);
-        }
+        _coordinator.EnsureEmpty("reset offsets of");
+        GroupOffsets.Validate(offsets);
+        await CommitAsync(offsets);
     }
 
     public Task EnsureEmptyAsync()
     {
-        ThrowIfNotEmpty("reset offsets");
+        _coordinator.EnsureEmpty("reset offsets of");
         return Task.CompletedTask;
     }
 
@@ -306,201 +159,55 @@ internal sealed partial class ConsumerGroupGrain(
             throw new UnknownGroupException($"Group '{GroupIdValue}' does not exist; list groups to see which do.");
         }
 
-        ThrowIfNotEmpty("delete the group");
-        await PersistAsync();
+        _coordinator.EnsureEmpty("delete");
+        await Task.WhenAll(_membershipWriter.FlushAsync(), _offsetsWriter.FlushAsync());
         _exists = false;
         _offsets.Clear();
-        _generation = 0;
-        await state.ClearStateAsync();
-        await GrainFactory.GetGrain<IGroupCatalogGrain>(0).RemoveAsync(GroupIdValue);
+        _coordinator.Reset();
+        await Task.WhenAll(_membershipState.ClearStateAsync(), _offsetsState.ClearStateAsync());
+        await GrainFactory.GetCatalog(CatalogNames.Groups).RemoveAsync(GroupIdValue);
         LogDeleted(GroupIdValue);
         DeactivateOnIdle();
     }
 
-    private void ThrowIfNotEmpty(string operation)
+    private async Task CommitAsync(CommittedOffset[] offsets)
     {
-        if (_members.Count > 0)
+        _offsets.Commit(offsets, _time.GetUtcNow());
+        GroupMetrics.CommittedOffsets.Add(offsets.Length);
+        if (!MarkExisting())
         {
-            throw new GroupNotEmptyException(
-                $"Cannot {operation} of group '{GroupIdValue}' while it has {_members.Count} members ({string.Join(", ", _members.Keys)}); close its consumers (or wait for their sessions to expire) and try again.");
+            await _offsetsWriter.WriteAsync();
+            return;
         }
+
+        await Task.WhenAll(_offsetsWriter.WriteAsync(), _membershipWriter.WriteAsync());
+        await GrainFactory.GetCatalog(CatalogNames.Groups).AddAsync(GroupIdValue);
     }
 
-    private GroupMemberState GetMember(string memberId)
+    // A group exists from its first member or commit until it is deleted; true for that first use, which lists it in the group catalog.
+    private bool MarkExisting()
     {
-        if (_members.TryGetValue(memberId, out var member))
+        if (_exists)
         {
-            return member;
+            return false;
         }
 
-        if (_fencedMembers.Contains(memberId))
-        {
-            throw new FencedInstanceIdException($"Member '{memberId}' of group '{GroupIdValue}' was replaced by a newer member with the same group.instance.id; close this consumer.");
-        }
-
-        throw new UnknownMemberException($"Group '{GroupIdValue}' has no member '{memberId}' (it left, or its session expired); rejoin the group.");
-    }
-
-    private void AddMember(GroupMemberState member)
-    {
-        _members[member.MemberId] = member;
-        _lastSeen[member.MemberId] = Environment.TickCount64;
-    }
-
-    private void RemoveMember(string memberId)
-    {
-        _members.Remove(memberId);
-        _lastSeen.Remove(memberId);
-        _revokeRequestedAt.Remove(memberId);
-    }
-
-    // A new generation: recompute every member's target with the group's assignor, then hand over what can move now.
-    private void Rebalance(string reason)
-    {
-        _generation++;
-        GroupMetrics.Rebalances.Add(1);
-        var members = new List<AssignorMember>(_members.Count);
-        foreach (var member in _members.Values)
-        {
-            members.Add(new AssignorMember(member.MemberId, member.InstanceId, member.Topics, member.Target));
-        }
-
-        var targets = PartitionAssignors.Get(_assignor).Assign(members, _partitionCounts);
-        foreach (var (memberId, target) in targets)
-        {
-            _members[memberId].Target = target;
-        }
-
-        Reconcile();
-        LogRebalanced(GroupIdValue, _generation, _members.Count, reason);
-    }
-
-    // Grants each member the target partitions nobody owns; notes when members were first asked to revoke (for the rebalance timeout).
-    private void Reconcile()
-    {
-        var owners = new Dictionary<GroupPartition, string>();
-        foreach (var member in _members.Values)
-        {
-            foreach (var partition in member.Owned)
-            {
-                owners[partition] = member.MemberId;
-            }
-        }
-
-        var now = Environment.TickCount64;
-        foreach (var member in _members.Values)
-        {
-            foreach (var partition in member.Target)
-            {
-                if (owners.TryAdd(partition, member.MemberId))
-                {
-                    member.Owned.Add(partition);
-                }
-            }
-
-            if (HasPendingRevocations(member))
-            {
-                _revokeRequestedAt.TryAdd(member.MemberId, now);
-            }
-            else
-            {
-                _revokeRequestedAt.Remove(member.MemberId);
-            }
-        }
-    }
-
-    // Owned partitions outside the target that the member no longer reports are revoked: free them.
-    private static bool AcknowledgeRevocations(GroupMemberState member, GroupPartition[] reported)
-    {
-        var removed = member.Owned.RemoveAll(p => !member.Target.Contains(p) && Array.IndexOf(reported, p) < 0);
-        return removed > 0;
-    }
-
-    private static bool HasPendingRevocations(GroupMemberState member)
-    {
-        foreach (var partition in member.Owned)
-        {
-            if (!member.Target.Contains(partition))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private MemberAssignment Respond(GroupMemberState member)
-    {
-        var partitions = new List<GroupPartition>(member.Owned.Count);
-        foreach (var partition in member.Owned)
-        {
-            if (member.Target.Contains(partition))
-            {
-                partitions.Add(partition);
-            }
-        }
-
-        partitions.Sort();
-        return new MemberAssignment(member.MemberId, _generation, [.. partitions], partitions.Count != member.Target.Count || partitions.Count != member.Owned.Count);
-    }
-
-    private GroupState CurrentState()
-    {
-        if (_members.Count == 0)
-        {
-            return _exists ? GroupState.Empty : GroupState.Dead;
-        }
-
-        foreach (var member in _members.Values)
-        {
-            if (member.Owned.Count != member.Target.Count || HasPendingRevocations(member))
-            {
-                return GroupState.Reconciling;
-            }
-        }
-
-        return GroupState.Stable;
+        _exists = true;
+        return true;
     }
 
     private async Task CheckMembersAsync(CancellationToken cancellationToken)
     {
-        var now = Environment.TickCount64;
-        List<string>? expired = null;
-        foreach (var member in _members.Values)
+        var changed = _coordinator.ExpireMembers();
+        if (_coordinator.MemberCount > 0 && _time.GetElapsedTime(_lastMetadataRefresh) >= _options.Value.MetadataRefreshInterval && await RefreshMetadataAsync())
         {
-            var silentFor = now - _lastSeen.GetValueOrDefault(member.MemberId, now);
-            var revokingFor = _revokeRequestedAt.TryGetValue(member.MemberId, out var since) ? now - since : 0;
-            if (silentFor > member.SessionTimeout.TotalMilliseconds || revokingFor > member.RebalanceTimeout.TotalMilliseconds)
-            {
-                (expired ??= []).Add(member.MemberId);
-                LogExpired(GroupIdValue, member.MemberId, silentFor, revokingFor);
-            }
-        }
-
-        var changed = false;
-        if (expired is not null)
-        {
-            foreach (var memberId in expired)
-            {
-                RemoveMember(memberId);
-            }
-
-            Rebalance("member expired");
+            _coordinator.Rebalance("subscribed topics changed");
             changed = true;
-        }
-
-        if (_members.Count > 0 && now - _lastMetadataRefresh >= options.Value.MetadataRefreshInterval.TotalMilliseconds)
-        {
-            if (await RefreshMetadataAsync())
-            {
-                Rebalance("subscribed topics changed");
-                changed = true;
-            }
         }
 
         if (changed)
         {
-            await PersistAsync();
+            await _membershipWriter.WriteAsync();
             SignalChanged();
         }
     }
@@ -508,13 +215,8 @@ internal sealed partial class ConsumerGroupGrain(
     // Reads the partition counts of every subscribed topic (plus extra ones); true when any count changed or a topic appeared or went.
     private async Task<bool> RefreshMetadataAsync(IEnumerable<string>? extraTopics = null)
     {
-        _lastMetadataRefresh = Environment.TickCount64;
-        var topics = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var member in _members.Values)
-        {
-            topics.UnionWith(member.Topics);
-        }
-
+        _lastMetadataRefresh = _time.GetTimestamp();
+        var topics = _coordinator.SubscribedTopics();
         if (extraTopics is not null)
         {
             topics.UnionWith(extraTopics);
@@ -522,22 +224,7 @@ internal sealed partial class ConsumerGroupGrain(
 
         var names = topics.ToArray();
         var counts = await Task.WhenAll(names.Select(PartitionCountAsync));
-        var changed = false;
-        for (var i = 0; i < names.Length; i++)
-        {
-            var known = _partitionCounts.TryGetValue(names[i], out var count);
-            if (counts[i] == 0)
-            {
-                changed |= _partitionCounts.Remove(names[i]);
-            }
-            else if (!known || count != counts[i])
-            {
-                _partitionCounts[names[i]] = counts[i];
-                changed = true;
-            }
-        }
-
-        return changed;
+        return _coordinator.UpdatePartitionCounts(names, counts);
     }
 
     private async Task<int> PartitionCountAsync(string topic)
@@ -552,101 +239,9 @@ internal sealed partial class ConsumerGroupGrain(
         }
     }
 
-    // Coalesced writes: one in flight; callers that changed state meanwhile share the next write.
-    private async Task PersistAsync()
-    {
-        _dirtyVersion++;
-        var wanted = _dirtyVersion;
-        while (_writtenVersion < wanted)
-        {
-            var write = _write;
-            if (write is null)
-            {
-                write = WriteOnceAsync();
-                _write = write;
-            }
-
-            try
-            {
-                await write;
-            }
-            finally
-            {
-                if (_write == write)
-                {
-                    _write = null;
-                }
-            }
-        }
-    }
-
-    private async Task WriteOnceAsync()
-    {
-        var version = _dirtyVersion;
-        state.State = new ConsumerGroupState
-        {
-            Exists = _exists,
-            Generation = _generation,
-            Assignor = _assignor,
-            Members = [.. _members.Values.Select(m => m.Clone())],
-            Offsets = [.. _offsets.Values],
-        };
-        await state.WriteStateAsync();
-        GroupMetrics.StateWrites.Add(1);
-        _writtenVersion = Math.Max(_writtenVersion, version);
-    }
-
     private void SignalChanged() => Interlocked.Exchange(ref _changed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
-    private static void ValidateJoin(JoinGroupRequest request)
-    {
-        if (request.Topics.Length == 0)
-        {
-            throw new InvalidRequestException("A consumer subscribes to at least one topic; Subscribe was given none.");
-        }
-
-        foreach (var topic in request.Topics)
-        {
-            TopicName.Validate(topic);
-        }
-
-        if (request.SessionTimeout < MinSessionTimeout || request.SessionTimeout > MaxSessionTimeout)
-        {
-            throw new InvalidRequestException($"session.timeout.ms of {request.SessionTimeout.TotalMilliseconds:0} ms is out of range; use {MinSessionTimeout.TotalMilliseconds:0} ms to {MaxSessionTimeout.TotalMinutes:0} minutes.");
-        }
-
-        if (request.RebalanceTimeout <= TimeSpan.Zero)
-        {
-            throw new InvalidRequestException($"The rebalance timeout must be positive; it is {request.RebalanceTimeout}.");
-        }
-
-        if (request.InstanceId is { Length: 0 })
-        {
-            throw new InvalidRequestException("group.instance.id is empty; leave it null for a dynamic member or give a non-empty id.");
-        }
-    }
-
-    private static void ValidateOffsets(CommittedOffset[] offsets)
-    {
-        foreach (var offset in offsets)
-        {
-            TopicName.Validate(offset.Topic);
-            if (offset.Partition < 0)
-            {
-                throw new InvalidRequestException($"Cannot commit an offset for {offset.Topic} partition {offset.Partition}; partitions are numbered from 0.");
-            }
-
-            if (offset.Offset < 0)
-            {
-                throw new InvalidRequestException($"Cannot commit offset {offset.Offset} for {offset.GroupPartition}; a committed offset is the next offset to consume, 0 or more.");
-            }
-
-            if (offset.Metadata is { Length: > MaxMetadataLength })
-            {
-                throw new InvalidRequestException($"Commit metadata for {offset.GroupPartition} is {offset.Metadata.Length} characters; the limit is {MaxMetadataLength}.");
-            }
-        }
-    }
+    private static void CountWrite() => GroupMetrics.StateWrites.Add(1);
 
     private static bool SameSet(GroupPartition[] a, GroupPartition[] b)
     {
@@ -665,22 +260,6 @@ internal sealed partial class ConsumerGroupGrain(
 
         return true;
     }
-
-    private static GroupPartition[] Sorted(List<GroupPartition> partitions)
-    {
-        var sorted = partitions.ToArray();
-        Array.Sort(sorted);
-        return sorted;
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Group {GroupId} rebalanced to generation {Generation} with {Members} members: {Reason}")]
-    private partial void LogRebalanced(string groupId, int generation, int members, string reason);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Group {GroupId}: static member {InstanceId} rejoined as {MemberId} in generation {Generation} without a rebalance")]
-    private partial void LogStaticRejoin(string groupId, string instanceId, string memberId, int generation);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Group {GroupId}: removed member {MemberId} (silent for {SilentMs} ms, revoking for {RevokingMs} ms)")]
-    private partial void LogExpired(string groupId, string memberId, long silentMs, long revokingMs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted group {GroupId}")]
     private partial void LogDeleted(string groupId);

@@ -1,6 +1,9 @@
 namespace OrleansLog.Groups;
 
-/// <summary>The durable state of a consumer group grain: what must survive a move of the grain to another silo.</summary>
+/// <summary>
+/// The durable membership of a consumer group: what must survive a move of the grain to another silo. Committed offsets are kept apart,
+/// in <see cref="GroupOffsetsState"/>.
+/// </summary>
 [GenerateSerializer]
 public sealed class ConsumerGroupState
 {
@@ -19,8 +22,4 @@ public sealed class ConsumerGroupState
     /// <summary>The members with their target and owned partitions.</summary>
     [Id(3)]
     public List<GroupMemberState> Members { get; set; } = [];
-
-    /// <summary>The committed offsets.</summary>
-    [Id(4)]
-    public List<CommittedOffset> Offsets { get; set; } = [];
 }

@@ -41,6 +41,7 @@ public static class OrleansLogSiloBuilderExtensions
         services.TryAddSingleton<SegmentStore>();
         services.TryAddSingleton<TailMemoryBudget>();
         services.TryAddSingleton<AcknowledgedOffsets>();
+        services.TryAddSingleton(TimeProvider.System);
         builder.AddBlobGrainStorage(StorageName);
         services.AddOptions<BlobGrainStorageOptions>(StorageName)
             .Configure<IOptions<OrleansLogStorageOptions>>((options, log) =>

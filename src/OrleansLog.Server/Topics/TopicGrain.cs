@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using OrleansLog.Catalogs;
 using OrleansLog.Errors;
 using OrleansLog.Hosting;
 using OrleansLog.Partitions;
@@ -47,7 +48,7 @@ internal sealed partial class TopicGrain(
         state.State.Configs = configs is null ? [] : new Dictionary<string, string>(configs, StringComparer.Ordinal);
         state.State.CreatedAt = DateTimeOffset.UtcNow;
         await state.WriteStateAsync();
-        await GrainFactory.GetGrain<ICatalogGrain>(0).AddAsync(Name);
+        await GrainFactory.GetCatalog(CatalogNames.Topics).AddAsync(Name);
         LogCreated(Name, state.State.TopicId, partitionCount);
         return Describe(config);
     }
@@ -109,7 +110,7 @@ internal sealed partial class TopicGrain(
         state.State.Exists = false;
         state.State.PendingPurges.Add(topicId);
         await state.WriteStateAsync();
-        await GrainFactory.GetGrain<ICatalogGrain>(0).RemoveAsync(Name);
+        await GrainFactory.GetCatalog(CatalogNames.Topics).RemoveAsync(Name);
 
         // Stop the partitions first, so nothing appends while the blobs go.
         var stops = new Task[partitionCount];

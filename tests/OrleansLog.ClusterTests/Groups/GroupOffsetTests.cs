@@ -265,7 +265,7 @@ public sealed class GroupOffsetTests(GroupClusterFixture fixture, Xunit.Abstract
         Assert.Equal(ErrorCode.UnknownMemberId, unknown.ErrorCode);
         var stale = await Assert.ThrowsAsync<IllegalGenerationException>(() => group.CommitOffsetsAsync(first.MemberId, first.Generation - 1, [offset]));
         Assert.Equal(ErrorCode.IllegalGeneration, stale.ErrorCode);
-        await Assert.ThrowsAsync<UnknownMemberException>(() => group.CommitOffsetsAsync("", -1, [offset]));
+        await Assert.ThrowsAsync<UnknownMemberException>(() => group.CommitStandaloneOffsetsAsync([offset]));
 
         // A second member bumps the generation: the first member's old generation is now stale, and it must revoke one partition.
         var second = await group.JoinAsync(join);
@@ -428,7 +428,7 @@ public sealed class GroupOffsetTests(GroupClusterFixture fixture, Xunit.Abstract
         var groupNone = GroupTestHelpers.NewGroup("retention-none");
         foreach (var groupId in new[] { groupEarliest, groupNone })
         {
-            await _log.Cluster.Client.GetGrain<IConsumerGroupGrain>(groupId).CommitOffsetsAsync("", -1, [new CommittedOffset(topic, 0, 0)]);
+            await _log.Cluster.Client.GetGrain<IConsumerGroupGrain>(groupId).CommitStandaloneOffsetsAsync([new CommittedOffset(topic, 0, 0)]);
         }
 
         await using (var producer = _log.Client.CreateProducer<string, string>(new ProducerOptions { BatchSize = 512, Linger = TimeSpan.Zero }))

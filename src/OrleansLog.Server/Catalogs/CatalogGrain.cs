@@ -1,22 +1,22 @@
 using OrleansLog.Hosting;
 
-namespace OrleansLog.Topics;
+namespace OrleansLog.Catalogs;
 
-/// <summary>Keeps the cluster's list of topic names; topic grains add and remove themselves.</summary>
+/// <summary>Keeps one of the cluster's catalogs (topic names or group ids); the grains it lists add and remove themselves.</summary>
 internal sealed class CatalogGrain(
     [PersistentState("catalog", OrleansLogSiloBuilderExtensions.StorageName)] IPersistentState<CatalogState> state) : Grain, ICatalogGrain
 {
-    public async Task AddAsync(string topic)
+    public async Task AddAsync(string name)
     {
-        if (state.State.Topics.Add(topic))
+        if (state.State.Names.Add(name))
         {
             await state.WriteStateAsync();
         }
     }
 
-    public async Task RemoveAsync(string topic)
+    public async Task RemoveAsync(string name)
     {
-        if (state.State.Topics.Remove(topic))
+        if (state.State.Names.Remove(name))
         {
             await state.WriteStateAsync();
         }
@@ -24,7 +24,7 @@ internal sealed class CatalogGrain(
 
     public Task<string[]> ListAsync()
     {
-        var names = state.State.Topics.ToArray();
+        var names = state.State.Names.ToArray();
         Array.Sort(names, StringComparer.Ordinal);
         return Task.FromResult(names);
     }

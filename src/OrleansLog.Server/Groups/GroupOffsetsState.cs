@@ -1,0 +1,13 @@
+namespace OrleansLog.Groups;
+
+/// <summary>
+/// The durable committed offsets of a consumer group, kept apart from its membership (<see cref="ConsumerGroupState"/>) so a commit writes
+/// only offsets.
+/// </summary>
+[GenerateSerializer]
+public sealed class GroupOffsetsState
+{
+    /// <summary>The committed offsets, one per partition.</summary>
+    [Id(0)]
+    public List<CommittedOffset> Offsets { get; set; } = [];
+}
