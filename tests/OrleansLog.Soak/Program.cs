@@ -1,6 +1,5 @@
 using OrleansLog.Client;
-using OrleansLog.ClusterTests.Durability;
-using OrleansLog.ClusterTests.Infrastructure;
+using OrleansLog.Testing;
 using OrleansLog.Partitions;
 
 // Soak: the fault tests' acks=All run for N minutes, with a secondary silo killed or a silo added at random every 15-40 s.

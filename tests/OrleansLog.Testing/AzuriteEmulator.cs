@@ -6,8 +6,9 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using OrleansLog.Development;
 
-namespace OrleansLog.Development;
+namespace OrleansLog.Testing;
 
 /// <summary>A local Azurite storage emulator, run from the npm package pinned in the repository's <c>azure</c> folder, for development and tests.</summary>
 /// <remarks>
@@ -17,12 +18,6 @@ namespace OrleansLog.Development;
 /// </remarks>
 public sealed partial class AzuriteEmulator : IAsyncDisposable
 {
-    /// <summary>The name of the storage account every Azurite instance serves.</summary>
-    public const string AccountName = "devstoreaccount1";
-
-    /// <summary>The well-known, public key of Azurite's development storage account.</summary>
-    public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-
     private const int MaxOutputLines = 200;
     private const int PortPickAttempts = 3;
 
@@ -52,7 +47,7 @@ public sealed partial class AzuriteEmulator : IAsyncDisposable
         QueuePort = queuePort;
         TablePort = tablePort;
         ConnectionString = AzuriteInstallation.ConnectionStringFor(blobPort, queuePort, tablePort);
-        _onProcessExit = (_, _) => KillProcessTree(_process);
+        _onProcessExit = (_, _) => AzuriteInstallation.KillProcessTree(_process);
         AppDomain.CurrentDomain.ProcessExit += _onProcessExit;
     }
 
@@ -137,7 +132,7 @@ public sealed partial class AzuriteEmulator : IAsyncDisposable
             }
         }
 
-        KillProcessTree(_process);
+        AzuriteInstallation.KillProcessTree(_process);
         await _process.WaitForExitAsync().ConfigureAwait(false);
         LogStopped(_logger, _process.Id);
         _process.Dispose();
@@ -254,18 +249,6 @@ public sealed partial class AzuriteEmulator : IAsyncDisposable
         if (port is < 0 or > IPEndPoint.MaxPort)
         {
             throw new ArgumentOutOfRangeException(name, port, $"{name} must be 0 (pick a free port) or a TCP port from 1 to {IPEndPoint.MaxPort}.");
-        }
-    }
-
-    internal static void KillProcessTree(Process process)
-    {
-        try
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already exited (or never started): nothing to kill.
         }
     }
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace OrleansLog.ClusterTests.Processes;
+namespace OrleansLog.Testing;
 
 /// <summary>An OrleansLog silo running as its own process (the real executable), so that a test can kill it like a crash.</summary>
 public sealed class SiloProcess : IAsyncDisposable

@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using OrleansLog.Client;
-using OrleansLog.ClusterTests.Infrastructure;
 using OrleansLog.Partitions;
 using OrleansLog.Records;
 
-namespace OrleansLog.ClusterTests.Durability;
+namespace OrleansLog.Testing;
 
 /// <summary>
 /// Producers writing continuously to every partition of a topic while a test (or the soak tool) breaks the cluster, and the

@@ -1,12 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using OrleansLog.Client;
-using OrleansLog.Development;
 using OrleansLog.Hosting;
 using OrleansLog.Segments;
 using OrleansLog.Storage;
 
-namespace OrleansLog.ClusterTests.Infrastructure;
+namespace OrleansLog.Testing;
 
 /// <summary>An in-process Orleans test cluster hosting OrleansLog on the shared Azurite, with an external client over loopback.</summary>
 public sealed class LogCluster : IAsyncDisposable

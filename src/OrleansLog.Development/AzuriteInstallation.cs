@@ -61,13 +61,32 @@ internal static partial class AzuriteInstallation
         }
     }
 
+    /// <summary>The name of the storage account every Azurite instance serves.</summary>
+    internal const string AccountName = "devstoreaccount1";
+
+    /// <summary>The well-known, public key of Azurite's development storage account.</summary>
+    internal const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
     /// <summary>The connection string of the development account on the given loopback ports.</summary>
     internal static string ConnectionStringFor(int blobPort, int queuePort, int tablePort) =>
         "DefaultEndpointsProtocol=http;" +
-        $"AccountName={AzuriteEmulator.AccountName};AccountKey={AzuriteEmulator.AccountKey};" +
-        $"BlobEndpoint=http://127.0.0.1:{blobPort}/{AzuriteEmulator.AccountName};" +
-        $"QueueEndpoint=http://127.0.0.1:{queuePort}/{AzuriteEmulator.AccountName};" +
-        $"TableEndpoint=http://127.0.0.1:{tablePort}/{AzuriteEmulator.AccountName};";
+        $"AccountName={AccountName};AccountKey={AccountKey};" +
+        $"BlobEndpoint=http://127.0.0.1:{blobPort}/{AccountName};" +
+        $"QueueEndpoint=http://127.0.0.1:{queuePort}/{AccountName};" +
+        $"TableEndpoint=http://127.0.0.1:{tablePort}/{AccountName};";
+
+    /// <summary>Kills <paramref name="process"/> and its children; a process that already exited is left alone.</summary>
+    internal static void KillProcessTree(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already exited (or never started): nothing to kill.
+        }
+    }
 
     internal static async Task EnsureInstalledAsync(string packageDirectory, ILogger logger, CancellationToken cancellationToken)
     {
@@ -111,7 +130,7 @@ internal static partial class AzuriteInstallation
         }
         catch (OperationCanceledException)
         {
-            AzuriteEmulator.KillProcessTree(process);
+            KillProcessTree(process);
             throw;
         }
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace OrleansLog.ClusterTests.Infrastructure;
+namespace OrleansLog.Testing;
 
 /// <summary>Keeps OrleansLog's own warnings and errors from the silos, so fault tests can print what the partitions went through.</summary>
 public sealed class TestLogCapture : ILoggerProvider

@@ -1,4 +1,4 @@
-namespace OrleansLog.Development;
+namespace OrleansLog.Testing;
 
 /// <summary>Settings for starting a local Azurite storage emulator with <see cref="AzuriteEmulator.StartAsync"/>.</summary>
 public sealed record AzuriteEmulatorOptions

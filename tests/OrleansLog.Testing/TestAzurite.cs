@@ -1,6 +1,5 @@
-using OrleansLog.Development;
 
-namespace OrleansLog.ClusterTests.Infrastructure;
+namespace OrleansLog.Testing;
 
 /// <summary>One Azurite per test process, in memory on free loopback ports, started on first use and stopped when the process exits.</summary>
 public static class TestAzurite
