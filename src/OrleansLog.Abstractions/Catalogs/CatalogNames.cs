@@ -8,7 +8,4 @@ public static class CatalogNames
 
     /// <summary>The ids of the existing consumer groups.</summary>
     public const string Groups = "groups";
-
-    /// <summary>The catalog grain named <paramref name="catalog"/> (<see cref="Topics"/> or <see cref="Groups"/>).</summary>
-    public static ICatalogGrain GetCatalog(this IGrainFactory grains, string catalog) => grains.GetGrain<ICatalogGrain>(catalog);
 }

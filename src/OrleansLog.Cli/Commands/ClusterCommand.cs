@@ -6,6 +6,8 @@ namespace OrleansLog.Cli.Commands;
 /// <summary><c>orleanslog cluster</c>: the silos, their status and the partitions each hosts; the health check (kafka-broker-api-versions.sh's use).</summary>
 internal static class ClusterCommand
 {
+    private static readonly GrainType PartitionGrainType = GrainType.Create(GrainTypes.Partition);
+
     public static Command Create(CommandContext context)
     {
         var all = new Option<bool>("--all") { Description = "Also list silos that have left or died (kept in the membership table until cleanup)." };
@@ -29,7 +31,7 @@ internal static class ClusterCommand
             var active = members.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).ToArray();
             var statistics = active.Length == 0 ? [] : await management.GetDetailedGrainStatistics(null, active).WaitAsync(cancellationToken);
             var partitions = statistics
-                .Where(s => s.GrainType.Contains("PartitionGrain", StringComparison.Ordinal))
+                .Where(s => s.GrainId.Type.Equals(PartitionGrainType))
                 .GroupBy(s => s.SiloAddress)
                 .ToDictionary(g => g.Key, g => g.Count());
             var table = new TableView("silo", "name", "status", "partitions", "started (UTC)", "last alive (UTC)");

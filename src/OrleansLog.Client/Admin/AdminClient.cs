@@ -279,5 +279,5 @@ public sealed class AdminClient
     private ITopicGrain Topic(string topic) => _grains.GetGrain<ITopicGrain>(topic);
 
     private IPartitionGrain Partition(TopicDescription topic, int partition) =>
-        _grains.GetGrain<IPartitionGrain>(new PartitionGrainKey(topic.Name, topic.TopicId, partition).ToString());
+        _grains.GetPartition(topic.Name, topic.TopicId, partition);
 }

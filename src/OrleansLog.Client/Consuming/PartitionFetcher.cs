@@ -97,7 +97,7 @@ internal sealed class PartitionFetcher(
 
                 await WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
                 var metadata = await client.Metadata.GetAsync(Partition.Topic, cancellationToken).ConfigureAwait(false);
-                var grain = client.GrainFactory.GetGrain<IPartitionGrain>(new PartitionGrainKey(Partition.Topic, metadata.TopicId, Partition.Partition).ToString());
+                var grain = client.GrainFactory.GetPartition(Partition.Topic, metadata.TopicId, Partition.Partition);
                 // A long-poll parked on a silo that died gets no answer until the call's 1-minute response timeout; give up on it
                 // shortly after its wait would have ended and fetch again from the partition's new activation.
                 var result = await grain.FetchAsync(position, options.MaxPartitionFetchBytes, options.FetchMaxWait)

@@ -380,7 +380,7 @@ public sealed class Producer<TKey, TValue> : IAsyncDisposable
             try
             {
                 var metadata = await _client.Metadata.GetAsync(partition.Topic).ConfigureAwait(false);
-                var grain = _client.GrainFactory.GetGrain<IPartitionGrain>(new PartitionGrainKey(partition.Topic, metadata.TopicId, partition.Partition).ToString());
+                var grain = _client.GrainFactory.GetPartition(partition.Topic, metadata.TopicId, partition.Partition);
                 if (payload is null)
                 {
                     // Sequence numbers are given once, before the first attempt: every retry resends the same bytes, which is

@@ -3,6 +3,7 @@ using OrleansLog.Hosting;
 namespace OrleansLog.Catalogs;
 
 /// <summary>Keeps one of the cluster's catalogs (topic names or group ids); the grains it lists add and remove themselves.</summary>
+[GrainType(GrainTypes.Catalog)]
 internal sealed class CatalogGrain(
     [PersistentState("catalog", OrleansLogSiloBuilderExtensions.StorageName)] IPersistentState<CatalogState> state) : Grain, ICatalogGrain
 {

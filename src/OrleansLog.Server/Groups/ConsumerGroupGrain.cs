@@ -14,6 +14,7 @@ namespace OrleansLog.Groups;
 /// until the group changes. The grain is reentrant; every mutation runs synchronously within one turn, and a member is told of a change
 /// only once it is durable.
 /// </summary>
+[GrainType(GrainTypes.ConsumerGroup)]
 [Reentrant]
 internal sealed partial class ConsumerGroupGrain : Grain, IConsumerGroupGrain
 {

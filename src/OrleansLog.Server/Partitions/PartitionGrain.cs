@@ -25,6 +25,7 @@ namespace OrleansLog.Partitions;
 /// Fencing: only the activation holding the active segment's blob lease and the newest leader epoch can write; a stale one gets
 /// 412 from storage, fails its waiting produces with <see cref="NotLeaderException"/> and deactivates.
 /// </remarks>
+[GrainType(GrainTypes.Partition)]
 [Reentrant]
 [RandomPlacement]
 internal sealed partial class PartitionGrain(

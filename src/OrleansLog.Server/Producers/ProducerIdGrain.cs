@@ -8,6 +8,7 @@ namespace OrleansLog.Producers;
 /// Hands out producer ids from blocks it reserves in grain state before using them: a crash loses the rest of a block
 /// but never hands an id out twice, and one storage write serves <see cref="BlockSize"/> producers.
 /// </summary>
+[GrainType(GrainTypes.ProducerId)]
 internal sealed class ProducerIdGrain(
     [PersistentState("producer-ids", OrleansLogSiloBuilderExtensions.StorageName)] IPersistentState<ProducerIdBlock> block) : Grain, IProducerIdGrain
 {

@@ -8,6 +8,7 @@ using OrleansLog.Segments;
 namespace OrleansLog.Topics;
 
 /// <summary>Owns one topic: validates and stores its id, partition count and configuration, and deletes it.</summary>
+[GrainType(GrainTypes.Topic)]
 internal sealed partial class TopicGrain(
     [PersistentState("topic", OrleansLogSiloBuilderExtensions.StorageName)] IPersistentState<TopicState> state,
     SegmentStore store,
@@ -116,7 +117,7 @@ internal sealed partial class TopicGrain(
         var stops = new Task[partitionCount];
         for (var p = 0; p < partitionCount; p++)
         {
-            stops[p] = GrainFactory.GetGrain<IPartitionGrain>(new PartitionGrainKey(Name, topicId, p).ToString()).DeleteAsync();
+            stops[p] = GrainFactory.GetPartition(Name, topicId, p).DeleteAsync();
         }
 
         try
@@ -178,7 +179,7 @@ internal sealed partial class TopicGrain(
         var tasks = new Task[state.State.PartitionCount];
         for (var p = 0; p < tasks.Length; p++)
         {
-            tasks[p] = action(GrainFactory.GetGrain<IPartitionGrain>(new PartitionGrainKey(Name, state.State.TopicId, p).ToString()));
+            tasks[p] = action(GrainFactory.GetPartition(Name, state.State.TopicId, p));
         }
 
         return Task.WhenAll(tasks);
