@@ -11,5 +11,5 @@ public sealed record CommittedOffset(
 {
     /// <summary>The partition this offset belongs to.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public GroupPartition GroupPartition => new(Topic, Partition);
+    public TopicPartition TopicPartition => new(Topic, Partition);
 }

@@ -8,5 +8,5 @@ public sealed record GroupMemberDescription(
     [property: Id(2)] string ClientId,
     [property: Id(3)] string Host,
     [property: Id(4)] string[] Topics,
-    [property: Id(5)] GroupPartition[] Assignment,
-    [property: Id(6)] GroupPartition[] TargetAssignment);
+    [property: Id(5)] TopicPartition[] Assignment,
+    [property: Id(6)] TopicPartition[] TargetAssignment);

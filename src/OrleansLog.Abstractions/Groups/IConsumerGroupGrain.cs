@@ -17,7 +17,7 @@ public interface IConsumerGroupGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Heartbeat")]
     [ResponseTimeout("00:01:00")]
-    Task<MemberAssignment> HeartbeatAsync(string memberId, GroupPartition[] ownedPartitions, TimeSpan maxWait);
+    Task<MemberAssignment> HeartbeatAsync(string memberId, TopicPartition[] ownedPartitions, TimeSpan maxWait);
 
     /// <summary>Removes the member at once; its partitions move without waiting for its session to expire. A static member keeps its place until its session expires.</summary>
     [Alias("Leave")]
@@ -39,7 +39,7 @@ public interface IConsumerGroupGrain : IGrainWithStringKey
 
     /// <summary>The committed offsets of <paramref name="partitions"/>, or of every partition when null; partitions without a commit are left out.</summary>
     [Alias("FetchOffsets")]
-    Task<CommittedOffset[]> FetchOffsetsAsync(GroupPartition[]? partitions);
+    Task<CommittedOffset[]> FetchOffsetsAsync(TopicPartition[]? partitions);
 
     /// <summary>Describes the group: state, generation, members, assignments and committed offsets.</summary>
     [Alias("Describe")]

@@ -9,5 +9,5 @@ namespace OrleansLog.Groups;
 public sealed record MemberAssignment(
     [property: Id(0)] string MemberId,
     [property: Id(1)] int Generation,
-    [property: Id(2)] GroupPartition[] Partitions,
+    [property: Id(2)] TopicPartition[] Partitions,
     [property: Id(3)] bool Reconciling);

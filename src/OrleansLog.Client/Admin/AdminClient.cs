@@ -130,7 +130,7 @@ public sealed class AdminClient
     {
         var description = await DescribeGroupAsync(groupId, cancellationToken).ConfigureAwait(false);
         var topics = new SortedSet<string>(StringComparer.Ordinal);
-        var owners = new Dictionary<GroupPartition, GroupMemberDescription>();
+        var owners = new Dictionary<TopicPartition, GroupMemberDescription>();
         foreach (var member in description.Members)
         {
             topics.UnionWith(member.Topics);
@@ -140,11 +140,11 @@ public sealed class AdminClient
             }
         }
 
-        var committed = new Dictionary<GroupPartition, long>();
+        var committed = new Dictionary<TopicPartition, long>();
         foreach (var offset in description.Offsets)
         {
             topics.Add(offset.Topic);
-            committed[offset.GroupPartition] = offset.Offset;
+            committed[offset.TopicPartition] = offset.Offset;
         }
 
         var lags = new List<PartitionLag>();
@@ -162,7 +162,7 @@ public sealed class AdminClient
 
             foreach (var partition in partitions)
             {
-                var key = new GroupPartition(topic, partition.Partition);
+                var key = new TopicPartition(topic, partition.Partition);
                 var offset = committed.GetValueOrDefault(key, -1);
                 var owner = owners.GetValueOrDefault(key);
                 var lag = partition.HighWatermark - (offset >= 0 ? offset : partition.LogStartOffset);
@@ -217,7 +217,7 @@ public sealed class AdminClient
             }
         }
 
-        var committed = (await group.FetchOffsetsAsync([.. partitions.Select(p => new GroupPartition(spec.Topic, p))]).WaitAsync(cancellationToken).ConfigureAwait(false))
+        var committed = (await group.FetchOffsetsAsync([.. partitions.Select(p => new TopicPartition(spec.Topic, p))]).WaitAsync(cancellationToken).ConfigureAwait(false))
             .ToDictionary(o => o.Partition, o => o.Offset);
         var results = new List<OffsetResetResult>(partitions.Count);
         foreach (var partition in partitions)

@@ -166,7 +166,7 @@ public sealed class Consumer<TKey, TValue> : IAsyncDisposable, IGroupMemberHost
 
         foreach (var commit in commits)
         {
-            _lastCommitted[new TopicPartition(commit.Topic, commit.Partition)] = commit.Offset;
+            _lastCommitted[commit.TopicPartition] = commit.Offset;
         }
     }
 
@@ -175,8 +175,8 @@ public sealed class Consumer<TKey, TValue> : IAsyncDisposable, IGroupMemberHost
     {
         var group = _group ?? throw new InvalidGroupIdException("This consumer has no ConsumerOptions.GroupId, so it has no committed offsets; set GroupId.");
         var asked = partitions.ToList();
-        var found = await group.FetchOffsetsAsync([.. asked.Select(p => new GroupPartition(p.Topic, p.Partition))]).WaitAsync(cancellationToken).ConfigureAwait(false);
-        var byPartition = found.ToDictionary(o => new TopicPartition(o.Topic, o.Partition), o => o.Offset);
+        var found = await group.FetchOffsetsAsync([.. asked]).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var byPartition = found.ToDictionary(o => o.TopicPartition, o => o.Offset);
         return [.. asked.Select(p => new TopicPartitionOffset(p.Topic, p.Partition, byPartition.GetValueOrDefault(p, Offset.Unset)))];
     }
 
@@ -262,7 +262,7 @@ public sealed class Consumer<TKey, TValue> : IAsyncDisposable, IGroupMemberHost
         await DisposeAsync().ConfigureAwait(false);
     }
 
-    async Task IGroupMemberHost.AssignAsync(IReadOnlyList<GroupPartition> partitions)
+    async Task IGroupMemberHost.AssignAsync(IReadOnlyList<TopicPartition> partitions)
     {
         var assigned = new List<TopicPartition>(partitions.Count);
         lock (_assignLock)
@@ -272,9 +272,8 @@ public sealed class Consumer<TKey, TValue> : IAsyncDisposable, IGroupMemberHost
                 return;
             }
 
-            foreach (var partition in partitions)
+            foreach (var tp in partitions)
             {
-                var tp = new TopicPartition(partition.Topic, partition.Partition);
                 var fetcher = NewFetcher(tp);
                 _fetchers[tp] = fetcher;
                 fetcher.Start(Offset.Unset);
@@ -285,15 +284,14 @@ public sealed class Consumer<TKey, TValue> : IAsyncDisposable, IGroupMemberHost
         await InvokeAsync(_listener?.PartitionsAssigned, assigned).ConfigureAwait(false);
     }
 
-    async Task IGroupMemberHost.RevokeAsync(IReadOnlyList<GroupPartition> partitions, bool lost)
+    async Task IGroupMemberHost.RevokeAsync(IReadOnlyList<TopicPartition> partitions, bool lost)
     {
         var revoked = new List<TopicPartition>(partitions.Count);
         var stops = new List<Task>(partitions.Count);
         lock (_assignLock)
         {
-            foreach (var partition in partitions)
+            foreach (var tp in partitions)
             {
-                var tp = new TopicPartition(partition.Topic, partition.Partition);
                 revoked.Add(tp);
 
                 // Stop first, so no record of the partition is handed out while the app and auto-commit settle its position.
@@ -365,7 +363,7 @@ public sealed class Consumer<TKey, TValue> : IAsyncDisposable, IGroupMemberHost
 
     private async Task<long> CommittedOffsetAsync(TopicPartition partition, CancellationToken cancellationToken)
     {
-        var found = await _group!.FetchOffsetsAsync([new GroupPartition(partition.Topic, partition.Partition)]).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var found = await _group!.FetchOffsetsAsync([partition]).WaitAsync(cancellationToken).ConfigureAwait(false);
         return found.Length == 0 ? -1 : found[0].Offset;
     }
 

@@ -10,7 +10,7 @@ namespace OrleansLog.Client;
 internal sealed class GroupMembership(IConsumerGroupGrain group, ConsumerOptions options, string[] topics, IGroupMemberHost host)
 {
     private readonly object _lock = new();
-    private readonly HashSet<GroupPartition> _owned = [];
+    private readonly HashSet<TopicPartition> _owned = [];
     private readonly CancellationTokenSource _stop = new();
     private Task _loop = Task.CompletedTask;
     private volatile string? _memberId;
@@ -145,8 +145,8 @@ internal sealed class GroupMembership(IConsumerGroupGrain group, ConsumerOptions
     private async Task ApplyAsync(MemberAssignment assignment)
     {
         _generation = assignment.Generation;
-        var granted = new HashSet<GroupPartition>(assignment.Partitions);
-        var revoked = new List<GroupPartition>();
+        var granted = new HashSet<TopicPartition>(assignment.Partitions);
+        var revoked = new List<TopicPartition>();
         foreach (var partition in Owned())
         {
             if (!granted.Contains(partition))
@@ -164,7 +164,7 @@ internal sealed class GroupMembership(IConsumerGroupGrain group, ConsumerOptions
             }
         }
 
-        var added = new List<GroupPartition>();
+        var added = new List<TopicPartition>();
         lock (_lock)
         {
             foreach (var partition in assignment.Partitions)
@@ -198,7 +198,7 @@ internal sealed class GroupMembership(IConsumerGroupGrain group, ConsumerOptions
         }
     }
 
-    private GroupPartition[] Owned()
+    private TopicPartition[] Owned()
     {
         lock (_lock)
         {

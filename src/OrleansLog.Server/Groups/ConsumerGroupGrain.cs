@@ -88,7 +88,7 @@ internal sealed partial class ConsumerGroupGrain : Grain, IConsumerGroupGrain
         return assignment;
     }
 
-    public async Task<MemberAssignment> HeartbeatAsync(string memberId, GroupPartition[] ownedPartitions, TimeSpan maxWait)
+    public async Task<MemberAssignment> HeartbeatAsync(string memberId, TopicPartition[] ownedPartitions, TimeSpan maxWait)
     {
         // The session is measured from the heartbeat's arrival only: a crashed member's last poll returning later must not extend it.
         if (_coordinator.Heartbeat(memberId, ownedPartitions))
@@ -134,7 +134,7 @@ internal sealed partial class ConsumerGroupGrain : Grain, IConsumerGroupGrain
         await CommitAsync(offsets);
     }
 
-    public Task<CommittedOffset[]> FetchOffsetsAsync(GroupPartition[]? partitions) => Task.FromResult(_offsets.Get(partitions));
+    public Task<CommittedOffset[]> FetchOffsetsAsync(TopicPartition[]? partitions) => Task.FromResult(_offsets.Get(partitions));
 
     public Task<GroupDescription> DescribeAsync() => Task.FromResult(new GroupDescription(
         GroupIdValue, _coordinator.State(_exists), _coordinator.Generation, _coordinator.Assignor, _coordinator.DescribeMembers(), _offsets.Get(null), RuntimeIdentity));
@@ -244,7 +244,7 @@ internal sealed partial class ConsumerGroupGrain : Grain, IConsumerGroupGrain
 
     private static void CountWrite() => GroupMetrics.StateWrites.Add(1);
 
-    private static bool SameSet(GroupPartition[] a, GroupPartition[] b)
+    private static bool SameSet(TopicPartition[] a, TopicPartition[] b)
     {
         if (a.Length != b.Length)
         {

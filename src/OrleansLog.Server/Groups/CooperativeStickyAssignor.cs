@@ -11,7 +11,7 @@ internal sealed class CooperativeStickyAssignor : IPartitionAssignor
 
     public string Name => AssignorName;
 
-    public Dictionary<string, List<GroupPartition>> Assign(IReadOnlyList<AssignorMember> members, IReadOnlyDictionary<string, int> partitionCounts)
+    public Dictionary<string, List<TopicPartition>> Assign(IReadOnlyList<AssignorMember> members, IReadOnlyDictionary<string, int> partitionCounts)
     {
         var targets = PartitionAssignors.EmptyTargets(members);
         if (members.Count == 0)
@@ -20,16 +20,16 @@ internal sealed class CooperativeStickyAssignor : IPartitionAssignor
         }
 
         var ordered = PartitionAssignors.Ordered(members);
-        var all = new List<GroupPartition>();
+        var all = new List<TopicPartition>();
         foreach (var topic in PartitionAssignors.SubscribedTopics(members, partitionCounts))
         {
             for (var p = 0; p < partitionCounts[topic]; p++)
             {
-                all.Add(new GroupPartition(topic, p));
+                all.Add(new TopicPartition(topic, p));
             }
         }
 
-        var taken = new HashSet<GroupPartition>();
+        var taken = new HashSet<TopicPartition>();
         var minQuota = all.Count / ordered.Count;
         var membersAtMax = all.Count % ordered.Count;
 
@@ -37,7 +37,7 @@ internal sealed class CooperativeStickyAssignor : IPartitionAssignor
         foreach (var member in ordered)
         {
             var kept = targets[member.MemberId];
-            var current = new List<GroupPartition>(member.Current);
+            var current = new List<TopicPartition>(member.Current);
             current.Sort();
             foreach (var partition in current)
             {
@@ -87,7 +87,7 @@ internal sealed class CooperativeStickyAssignor : IPartitionAssignor
     }
 
     // Moves single partitions from the most to the least loaded member while that narrows the gap; only matters when subscriptions differ.
-    private static void Balance(List<AssignorMember> ordered, Dictionary<string, List<GroupPartition>> targets)
+    private static void Balance(List<AssignorMember> ordered, Dictionary<string, List<TopicPartition>> targets)
     {
         var moved = true;
         while (moved)

@@ -150,7 +150,7 @@ internal sealed partial class GroupCoordinator(string groupId, TimeProvider time
     /// Keeps the member's session alive and takes its report of the partitions it owns: owned partitions outside its target that it no
     /// longer reports are revoked and can move on. True when the membership changed and must be persisted.
     /// </summary>
-    public bool Heartbeat(string memberId, GroupPartition[] ownedPartitions)
+    public bool Heartbeat(string memberId, TopicPartition[] ownedPartitions)
     {
         var member = GetMember(memberId);
         _lastSeen[memberId] = time.GetTimestamp();
@@ -193,7 +193,7 @@ internal sealed partial class GroupCoordinator(string groupId, TimeProvider time
     public MemberAssignment Assignment(string memberId)
     {
         var member = GetMember(memberId);
-        var partitions = new List<GroupPartition>(member.Owned.Count);
+        var partitions = new List<TopicPartition>(member.Owned.Count);
         foreach (var partition in member.Owned)
         {
             if (member.Target.Contains(partition))
@@ -221,10 +221,10 @@ internal sealed partial class GroupCoordinator(string groupId, TimeProvider time
 
         foreach (var offset in offsets)
         {
-            if (!member.Owned.Contains(offset.GroupPartition))
+            if (!member.Owned.Contains(offset.TopicPartition))
             {
                 throw new IllegalGenerationException(
-                    $"Member '{memberId}' of group '{groupId}' does not own {offset.GroupPartition} in generation {Generation}; only a partition's owner may commit its offset.");
+                    $"Member '{memberId}' of group '{groupId}' does not own {offset.TopicPartition} in generation {Generation}; only a partition's owner may commit its offset.");
             }
         }
     }
@@ -397,7 +397,7 @@ internal sealed partial class GroupCoordinator(string groupId, TimeProvider time
     // Grants each member the target partitions nobody owns; notes when members were first asked to revoke (for the rebalance timeout).
     private void Reconcile()
     {
-        var owners = new Dictionary<GroupPartition, string>();
+        var owners = new Dictionary<TopicPartition, string>();
         foreach (var member in _members.Values)
         {
             foreach (var partition in member.Owned)
@@ -441,7 +441,7 @@ internal sealed partial class GroupCoordinator(string groupId, TimeProvider time
         return false;
     }
 
-    private static GroupPartition[] Sorted(List<GroupPartition> partitions)
+    private static TopicPartition[] Sorted(List<TopicPartition> partitions)
     {
         var sorted = partitions.ToArray();
         Array.Sort(sorted);

@@ -34,14 +34,14 @@ public sealed class GroupMemberState
 
     /// <summary>The partitions the assignor wants the member to own.</summary>
     [Id(7)]
-    public List<GroupPartition> Target { get; set; } = [];
+    public List<TopicPartition> Target { get; set; } = [];
 
     /// <summary>
     /// The partitions the member may be consuming: granted to it and not yet revoked. A partition is in at most one member's set; it leaves
     /// this set only when the member reports it revoked or the member is removed.
     /// </summary>
     [Id(8)]
-    public List<GroupPartition> Owned { get; set; } = [];
+    public List<TopicPartition> Owned { get; set; } = [];
 
     /// <summary>True for a static member that closed: it keeps its partitions (unconsumed) until it rejoins or its session expires.</summary>
     [Id(9)]

@@ -8,7 +8,7 @@ internal sealed class GroupOffsets
 {
     private const int MaxMetadataLength = 4096;
 
-    private readonly Dictionary<GroupPartition, CommittedOffset> _offsets = [];
+    private readonly Dictionary<TopicPartition, CommittedOffset> _offsets = [];
 
     /// <summary>How many partitions have a committed offset.</summary>
     public int Count => _offsets.Count;
@@ -18,7 +18,7 @@ internal sealed class GroupOffsets
     {
         foreach (var offset in state.Offsets)
         {
-            _offsets[offset.GroupPartition] = offset;
+            _offsets[offset.TopicPartition] = offset;
         }
     }
 
@@ -38,12 +38,12 @@ internal sealed class GroupOffsets
 
             if (offset.Offset < 0)
             {
-                throw new InvalidRequestException($"Cannot commit offset {offset.Offset} for {offset.GroupPartition}; a committed offset is the next offset to consume, 0 or more.");
+                throw new InvalidRequestException($"Cannot commit offset {offset.Offset} for {offset.TopicPartition}; a committed offset is the next offset to consume, 0 or more.");
             }
 
             if (offset.Metadata is { Length: > MaxMetadataLength })
             {
-                throw new InvalidRequestException($"Commit metadata for {offset.GroupPartition} is {offset.Metadata.Length} characters; the limit is {MaxMetadataLength}.");
+                throw new InvalidRequestException($"Commit metadata for {offset.TopicPartition} is {offset.Metadata.Length} characters; the limit is {MaxMetadataLength}.");
             }
         }
     }
@@ -53,17 +53,17 @@ internal sealed class GroupOffsets
     {
         foreach (var offset in offsets)
         {
-            _offsets[offset.GroupPartition] = offset with { CommittedAt = committedAt };
+            _offsets[offset.TopicPartition] = offset with { CommittedAt = committedAt };
         }
     }
 
     /// <summary>The committed offsets of <paramref name="partitions"/>, or of every partition when null, sorted; partitions without one are left out.</summary>
-    public CommittedOffset[] Get(GroupPartition[]? partitions)
+    public CommittedOffset[] Get(TopicPartition[]? partitions)
     {
         if (partitions is null)
         {
             var all = _offsets.Values.ToArray();
-            Array.Sort(all, (a, b) => a.GroupPartition.CompareTo(b.GroupPartition));
+            Array.Sort(all, (a, b) => a.TopicPartition.CompareTo(b.TopicPartition));
             return all;
         }
 

@@ -7,5 +7,5 @@ internal interface IPartitionAssignor
     string Name { get; }
 
     /// <summary>The target of every member (each member id present, possibly with no partitions), given each existing topic's partition count.</summary>
-    Dictionary<string, List<GroupPartition>> Assign(IReadOnlyList<AssignorMember> members, IReadOnlyDictionary<string, int> partitionCounts);
+    Dictionary<string, List<TopicPartition>> Assign(IReadOnlyList<AssignorMember> members, IReadOnlyDictionary<string, int> partitionCounts);
 }

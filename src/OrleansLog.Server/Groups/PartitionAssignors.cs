@@ -19,9 +19,9 @@ internal static class PartitionAssignors
     };
 
     /// <summary>An empty target for every member, in member order.</summary>
-    public static Dictionary<string, List<GroupPartition>> EmptyTargets(IReadOnlyList<AssignorMember> members)
+    public static Dictionary<string, List<TopicPartition>> EmptyTargets(IReadOnlyList<AssignorMember> members)
     {
-        var targets = new Dictionary<string, List<GroupPartition>>(members.Count, StringComparer.Ordinal);
+        var targets = new Dictionary<string, List<TopicPartition>>(members.Count, StringComparer.Ordinal);
         foreach (var member in members)
         {
             targets[member.MemberId] = [];

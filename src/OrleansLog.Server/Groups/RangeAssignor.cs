@@ -8,7 +8,7 @@ internal sealed class RangeAssignor : IPartitionAssignor
 
     public string Name => AssignorName;
 
-    public Dictionary<string, List<GroupPartition>> Assign(IReadOnlyList<AssignorMember> members, IReadOnlyDictionary<string, int> partitionCounts)
+    public Dictionary<string, List<TopicPartition>> Assign(IReadOnlyList<AssignorMember> members, IReadOnlyDictionary<string, int> partitionCounts)
     {
         var targets = PartitionAssignors.EmptyTargets(members);
         var ordered = PartitionAssignors.Ordered(members);
@@ -24,7 +24,7 @@ internal sealed class RangeAssignor : IPartitionAssignor
                 var take = each + (i < extra ? 1 : 0);
                 for (var p = next; p < next + take; p++)
                 {
-                    targets[subscribers[i].MemberId].Add(new GroupPartition(topic, p));
+                    targets[subscribers[i].MemberId].Add(new TopicPartition(topic, p));
                 }
 
                 next += take;

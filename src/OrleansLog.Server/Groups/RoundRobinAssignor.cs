@@ -8,7 +8,7 @@ internal sealed class RoundRobinAssignor : IPartitionAssignor
 
     public string Name => AssignorName;
 
-    public Dictionary<string, List<GroupPartition>> Assign(IReadOnlyList<AssignorMember> members, IReadOnlyDictionary<string, int> partitionCounts)
+    public Dictionary<string, List<TopicPartition>> Assign(IReadOnlyList<AssignorMember> members, IReadOnlyDictionary<string, int> partitionCounts)
     {
         var targets = PartitionAssignors.EmptyTargets(members);
         var ordered = PartitionAssignors.Ordered(members);
@@ -22,7 +22,7 @@ internal sealed class RoundRobinAssignor : IPartitionAssignor
                     next++;
                 }
 
-                targets[ordered[next % ordered.Count].MemberId].Add(new GroupPartition(topic, p));
+                targets[ordered[next % ordered.Count].MemberId].Add(new TopicPartition(topic, p));
                 next++;
             }
         }

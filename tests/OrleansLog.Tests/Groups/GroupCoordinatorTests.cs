@@ -225,7 +225,7 @@ public sealed class GroupCoordinatorTests
 
         Assert.Equal(new[] { ("t", 0, 5L, (string?)null), ("t", 2, 21L, "m") }, offsets.Get(null).Select(o => (o.Topic, o.Partition, o.Offset, o.Metadata)));
         Assert.All(offsets.Get(null), o => Assert.Equal(at, o.CommittedAt));
-        Assert.Equal(new[] { 21L }, offsets.Get([new GroupPartition("t", 2), new GroupPartition("t", 9)]).Select(o => o.Offset));
+        Assert.Equal(new[] { 21L }, offsets.Get([new TopicPartition("t", 2), new TopicPartition("t", 9)]).Select(o => o.Offset));
     }
 
     private static JoinGroupRequest Request(string? instanceId = null) => new()
@@ -237,7 +237,7 @@ public sealed class GroupCoordinatorTests
         RebalanceTimeout = RebalanceTimeout,
     };
 
-    private static GroupPartition[] Partitions(params int[] partitions) => [.. partitions.Select(p => new GroupPartition("t", p))];
+    private static TopicPartition[] Partitions(params int[] partitions) => [.. partitions.Select(p => new TopicPartition("t", p))];
 
     private static CommittedOffset Offset(int partition) => new("t", partition, 1);
 

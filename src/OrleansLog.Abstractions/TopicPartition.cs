@@ -1,13 +1,14 @@
 using System.Globalization;
 
-namespace OrleansLog.Groups;
+namespace OrleansLog;
 
-/// <summary>One topic-partition as a consumer group assigns it and commits its offset.</summary>
+/// <summary>One partition of one topic: what a producer sends to, a consumer reads or is assigned, and a group commits an offset for.</summary>
 [GenerateSerializer, Immutable]
-public readonly record struct GroupPartition([property: Id(0)] string Topic, [property: Id(1)] int Partition) : IComparable<GroupPartition>
+[Alias("OrleansLog.TopicPartition")]
+public readonly record struct TopicPartition([property: Id(0)] string Topic, [property: Id(1)] int Partition) : IComparable<TopicPartition>
 {
     /// <summary>Orders by topic (ordinal), then partition; assignors rely on this order being the same on every silo.</summary>
-    public int CompareTo(GroupPartition other)
+    public int CompareTo(TopicPartition other)
     {
         var byTopic = string.CompareOrdinal(Topic, other.Topic);
         return byTopic != 0 ? byTopic : Partition.CompareTo(other.Partition);
