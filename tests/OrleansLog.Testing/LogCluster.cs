@@ -35,7 +35,7 @@ public sealed class LogCluster : IAsyncDisposable
     public TestLogCapture Logs { get; private init; } = new();
 
     /// <summary>Direct access to the segment blobs, for checks.</summary>
-    public SegmentStore Store { get; }
+    internal SegmentStore Store { get; }
 
     /// <summary>
     /// Starts <paramref name="silos"/> silos over <paramref name="containerName"/> (a new container when null), with partition options adjusted by

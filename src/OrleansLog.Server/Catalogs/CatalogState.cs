@@ -2,7 +2,7 @@ namespace OrleansLog.Catalogs;
 
 /// <summary>The durable state of a catalog grain: the names it lists.</summary>
 [GenerateSerializer]
-public sealed class CatalogState
+internal sealed class CatalogState
 {
     /// <summary>The names, compared ordinally.</summary>
     [Id(0)]

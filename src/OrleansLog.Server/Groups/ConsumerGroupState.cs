@@ -5,7 +5,7 @@ namespace OrleansLog.Groups;
 /// in <see cref="GroupOffsetsState"/>.
 /// </summary>
 [GenerateSerializer]
-public sealed class ConsumerGroupState
+internal sealed class ConsumerGroupState
 {
     /// <summary>True once the group has had a member or a commit (and until it is deleted).</summary>
     [Id(0)]

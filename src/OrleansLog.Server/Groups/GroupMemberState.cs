@@ -2,7 +2,7 @@ namespace OrleansLog.Groups;
 
 /// <summary>One member of a consumer group as the group grain keeps it.</summary>
 [GenerateSerializer]
-public sealed class GroupMemberState
+internal sealed class GroupMemberState
 {
     /// <summary>The member id the group gave the member.</summary>
     [Id(0)]

@@ -5,7 +5,7 @@ namespace OrleansLog.Groups;
 /// only offsets.
 /// </summary>
 [GenerateSerializer]
-public sealed class GroupOffsetsState
+internal sealed class GroupOffsetsState
 {
     /// <summary>The committed offsets, one per partition.</summary>
     [Id(0)]

@@ -4,7 +4,7 @@ namespace OrleansLog.Partitions;
 
 /// <summary>The newest batches of a partition, in offset order, kept in memory so that tail reads never touch storage.</summary>
 /// <remarks>A ring of entries: appends at the end and trims at the start are O(1); lookups are binary searches.</remarks>
-public sealed class HotTail
+internal sealed class HotTail
 {
     private TailEntry[] _items = new TailEntry[64];
     private int _head;

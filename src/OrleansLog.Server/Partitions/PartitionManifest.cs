@@ -4,7 +4,7 @@ namespace OrleansLog.Partitions;
 
 /// <summary>The durable description of a partition's log (grain state): its sealed segments, where the active one starts, and the leader epoch.</summary>
 [GenerateSerializer]
-public sealed class PartitionManifest
+internal sealed class PartitionManifest
 {
     /// <summary>The first offset the log still holds; retention moves it forward.</summary>
     [Id(0)]

@@ -2,7 +2,7 @@ namespace OrleansLog.Partitions;
 
 /// <summary>What a partition remembers of one idempotent producer: its epoch and its last batches (sequences and offsets), oldest first.</summary>
 [GenerateSerializer]
-public sealed class ProducerSnapshot
+internal sealed class ProducerSnapshot
 {
     /// <summary>The producer id.</summary>
     [Id(0)]
@@ -19,7 +19,7 @@ public sealed class ProducerSnapshot
 
 /// <summary>One batch of an idempotent producer: its sequence range and where it landed.</summary>
 [GenerateSerializer, Immutable]
-public readonly record struct ProducerBatchEntry(
+internal readonly record struct ProducerBatchEntry(
     [property: Id(0)] int BaseSequence,
     [property: Id(1)] int LastSequence,
     [property: Id(2)] long BaseOffset,

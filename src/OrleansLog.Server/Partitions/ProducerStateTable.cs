@@ -7,7 +7,7 @@ namespace OrleansLog.Partitions;
 /// duplicate (which gets its original offsets back), rejects sequence gaps and fences old epochs.
 /// </summary>
 /// <remarks>Not thread-safe: one per partition activation, used on the grain's scheduler.</remarks>
-public sealed class ProducerStateTable
+internal sealed class ProducerStateTable
 {
     /// <summary>How many batches per producer are remembered; a producer keeps at most this many in flight per partition, as Kafka's does.</summary>
     public const int BatchesPerProducer = 5;

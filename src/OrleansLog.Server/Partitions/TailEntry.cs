@@ -1,4 +1,4 @@
 namespace OrleansLog.Partitions;
 
 /// <summary>One batch held in a partition's in-memory tail: its offsets, newest timestamp and bytes (a slice of the buffer it arrived in).</summary>
-public readonly record struct TailEntry(long BaseOffset, long LastOffset, long MaxTimestamp, ReadOnlyMemory<byte> Batch);
+internal readonly record struct TailEntry(long BaseOffset, long LastOffset, long MaxTimestamp, ReadOnlyMemory<byte> Batch);

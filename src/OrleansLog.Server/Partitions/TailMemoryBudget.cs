@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace OrleansLog.Partitions;
 
 /// <summary>The silo-wide memory budget all partition tails share; each active partition may hold its fair share.</summary>
-public sealed class TailMemoryBudget(IOptions<PartitionOptions> options)
+internal sealed class TailMemoryBudget(IOptions<PartitionOptions> options)
 {
     private long _bytes;
     private int _partitions;

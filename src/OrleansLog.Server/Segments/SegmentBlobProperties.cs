@@ -1,4 +1,4 @@
 namespace OrleansLog.Segments;
 
 /// <summary>What recovery needs to know of an active segment's blob.</summary>
-public sealed record SegmentBlobProperties(long Size, DateTimeOffset CreatedOn, int BlockCount);
+internal sealed record SegmentBlobProperties(long Size, DateTimeOffset CreatedOn, int BlockCount);

@@ -6,7 +6,7 @@ namespace OrleansLog.Segments;
 
 /// <summary>The sparse offset and time index of one segment: an entry at its first batch and then one every <c>index.interval.bytes</c>.</summary>
 /// <remarks>Built while batches are appended (or scanned on recovery) and written as the segment's <c>.index</c> blob when it is sealed.</remarks>
-public sealed class SegmentIndex
+internal sealed class SegmentIndex
 {
     private const uint Magic = 0x4F4C4958; // "OLIX"
     private const int HeaderSize = 8;

@@ -2,7 +2,7 @@ namespace OrleansLog.Segments;
 
 /// <summary>A sealed segment as the partition manifest records it.</summary>
 [GenerateSerializer]
-public sealed record SegmentInfo
+internal sealed record SegmentInfo
 {
     /// <summary>The offset of the segment's first batch.</summary>
     [Id(0)]

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace OrleansLog.Segments;
 
 /// <summary>Where a partition's segments live in the container: <c>topics/{topicId}/{partition}/{baseOffset:D20}.log|.index</c>.</summary>
-public static class SegmentPaths
+internal static class SegmentPaths
 {
     /// <summary>The prefix under which everything of one topic lives.</summary>
     public static string TopicPrefix(Guid topicId) => string.Create(CultureInfo.InvariantCulture, $"topics/{topicId}/");

@@ -10,7 +10,7 @@ namespace OrleansLog.Segments;
 
 /// <summary>Reads and writes segment blobs: append blobs for data, block blobs for indexes.</summary>
 /// <remarks>One per silo. Enforces Azure's real limits even where Azurite is more lenient.</remarks>
-public sealed class SegmentStore
+internal sealed class SegmentStore
 {
     /// <summary>The largest block one append may carry (Azure's append-blob block limit).</summary>
     public const int MaxAppendBlockBytes = 4 * 1024 * 1024;

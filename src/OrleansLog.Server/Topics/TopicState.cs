@@ -2,7 +2,7 @@ namespace OrleansLog.Topics;
 
 /// <summary>The durable state of a topic grain.</summary>
 [GenerateSerializer]
-public sealed class TopicState
+internal sealed class TopicState
 {
     /// <summary>True while the topic exists.</summary>
     [Id(0)]
