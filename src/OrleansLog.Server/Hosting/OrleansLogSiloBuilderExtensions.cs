@@ -1,6 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
 using OrleansLog.Partitions;
 using OrleansLog.Segments;
 using OrleansLog.Storage;
@@ -14,8 +17,8 @@ public static class OrleansLogSiloBuilderExtensions
     public const string StorageName = "OrleansLog";
 
     /// <summary>
-    /// Hosts OrleansLog in this silo: topic, catalog, partition and consumer group grains, segment storage in Azure Blob Storage, and the blob-backed grain
-    /// storage they keep their state in. Storage comes from <see cref="OrleansLogStorageOptions"/> (bind it from configuration or set it here).
+    /// Hosts OrleansLog in this silo: topic, catalog, partition and consumer group grains, segment storage in Azure Blob Storage, and the grain
+    /// storage they keep their state in (Orleans' Azure Blob provider, named <see cref="StorageName"/>). Storage comes from <see cref="OrleansLogStorageOptions"/> (bind it from configuration or set it here).
     /// </summary>
     public static ISiloBuilder AddOrleansLog(
         this ISiloBuilder builder,
@@ -42,13 +45,22 @@ public static class OrleansLogSiloBuilderExtensions
         services.TryAddSingleton<TailMemoryBudget>();
         services.TryAddSingleton<AcknowledgedOffsets>();
         services.TryAddSingleton(TimeProvider.System);
-        builder.AddBlobGrainStorage(StorageName);
-        services.AddOptions<BlobGrainStorageOptions>(StorageName)
-            .Configure<IOptions<OrleansLogStorageOptions>>((options, log) =>
+        services.AddSingleton<IConfigurationValidator, OrleansLogStorageOptionsValidator>();
+
+        // Grain state goes through Orleans' own Azure Blob provider, in the same account and container as the segments, as plain
+        // JSON (System.Text.Json with Orleans' converters): no .NET type names in stored state.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<SystemTextJsonGrainStorageSerializerOptions>, SystemTextJsonSerializerOptionsConfigure>());
+        builder.AddAzureBlobGrainStorage(StorageName, (OptionsBuilder<AzureBlobStorageOptions> grainStorage) => grainStorage
+            .Configure<IOptions<OrleansLogStorageOptions>, IServiceProvider>((options, log, provider) =>
             {
-                options.CreateClient ??= _ => log.Value.CreateBlobServiceClient();
-                options.ContainerName ??= log.Value.ContainerName;
-            });
+                options.ContainerName = log.Value.ContainerName;
+                options.DeleteStateOnClear = true;
+                options.GrainStorageSerializer = ActivatorUtilities.CreateInstance<SystemTextJsonGrainStorageSerializer>(provider);
+                if (!string.IsNullOrWhiteSpace(log.Value.ConnectionString) || log.Value.BlobServiceUri is not null)
+                {
+                    options.BlobServiceClient = log.Value.CreateBlobServiceClient();
+                }
+            }));
         return builder;
     }
 }

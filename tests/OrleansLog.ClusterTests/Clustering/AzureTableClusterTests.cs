@@ -1,6 +1,7 @@
 using System.Reflection;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
+using Orleans.Messaging;
 using Orleans.TestingHost;
 using OrleansLog.Clustering;
 using OrleansLog.Clustering.Hosting;
@@ -24,9 +25,9 @@ public sealed class AzureTableClusterTests(AzureTableFixture fixture) : IClassFi
         await cluster.DeployAsync();
 
         var clusterId = cluster.Options.ClusterId;
-        var table = new AzureTableMembershipTable(MsOptions.Create(fixture.Options), MsOptions.Create(new ClusterOptions { ClusterId = clusterId }), NullLogger<AzureTableMembershipTable>.Instance);
-        var gatewayList = new AzureTableGatewayListProvider(
-            MsOptions.Create(fixture.Options), MsOptions.Create(new ClusterOptions { ClusterId = clusterId }), MsOptions.Create(new GatewayOptions()), NullLogger<AzureTableGatewayListProvider>.Instance);
+        // The provider instances the first silo and the client run on (Orleans' own Azure Table clustering), read directly.
+        var table = cluster.Silos[0].SiloHost.Services.GetRequiredService<IMembershipTable>();
+        var gatewayList = cluster.Client.ServiceProvider.GetRequiredService<IGatewayListProvider>();
         await table.InitializeMembershipTableAsync(false, ct);
         await gatewayList.InitializeGatewayListProviderAsync(ct);
         try

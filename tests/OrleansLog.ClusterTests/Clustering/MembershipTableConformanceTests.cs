@@ -141,10 +141,11 @@ public abstract class MembershipTableConformanceTests : IAsyncLifetime
         AssertSameEntry(entry, stored);
         Assert.NotEqual(etag, newEtag);
 
-        // A stale row etag fails at the current version; the current row etag fails at a stale version.
+        // The current row etag fails at a stale version. (Every row change also moves the version, so the version row is what makes
+        // concurrent writers lose: a stale row etag at the current version cannot come from a read, and Orleans does not promise to
+        // reject it; against Azurite, Orleans' Azure provider accepts it.)
         var rejected = NewEntry(entry.SiloAddress);
         rejected.Status = SiloStatus.Dead;
-        Assert.False(await Table.UpdateRowAsync(rejected, etag, updated.Version.Next(), Ct), "stale etag, current version");
         Assert.False(await Table.UpdateRowAsync(rejected, newEtag, read.Version.Next(), Ct), "current etag, stale version");
         Assert.False(await Table.UpdateRowAsync(NewEntry(), newEtag, updated.Version.Next(), Ct), "a silo with no row");
 
@@ -157,12 +158,11 @@ public abstract class MembershipTableConformanceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task UpdateIAmAlive_changes_only_the_alive_time_and_leaves_the_read_etag_and_version_usable()
+    public async Task UpdateIAmAlive_changes_only_the_alive_time_and_leaves_the_version_alone()
     {
         var entry = NewEntry();
         Assert.True(await Table.InsertRowAsync(entry, (await Table.ReadAllAsync(Ct)).Version.Next(), Ct));
         var before = await Table.ReadAllAsync(Ct);
-        var etag = before.Members[0].Item2;
 
         var alive = Now().AddSeconds(5);
         await Table.UpdateIAmAliveAsync(new MembershipEntry { SiloAddress = entry.SiloAddress, IAmAliveTime = alive }, Ct);
@@ -173,11 +173,10 @@ public abstract class MembershipTableConformanceTests : IAsyncLifetime
         Assert.Equal(alive, stored.IAmAliveTime);
         entry.IAmAliveTime = alive;
         AssertSameEntry(entry, stored);
-        Assert.Equal(etag, storedEtag);
 
-        // A heartbeat between a read and an update must not make the update fail.
+        // Orleans updates a row with the etag of a fresh read, which a heartbeat since does not spoil.
         entry.Status = SiloStatus.Active;
-        Assert.True(await Table.UpdateRowAsync(entry, etag, before.Version.Next(), Ct));
+        Assert.True(await Table.UpdateRowAsync(entry, storedEtag, before.Version.Next(), Ct));
         var updated = await Table.ReadAllAsync(Ct);
         Assert.Equal(before.Version.Version + 1, updated.Version.Version);
         AssertSameEntry(entry, Assert.Single(updated.Members).Item1);
@@ -214,14 +213,16 @@ public abstract class MembershipTableConformanceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task DeleteMembershipTableEntries_removes_only_that_cluster_and_a_later_insert_starts_it_again()
+    public async Task DeleteMembershipTableEntries_removes_only_that_cluster_which_starts_over_when_initialized_again()
     {
         var other = await OpenAsync("other-" + Guid.NewGuid().ToString("N"));
         Assert.True(await other.InsertRowAsync(NewEntry(), (await other.ReadAllAsync(Ct)).Version.Next(), Ct));
         Assert.True(await Table.InsertRowAsync(NewEntry(), (await Table.ReadAllAsync(Ct)).Version.Next(), Ct));
         Assert.True(await Table.InsertRowAsync(NewEntry(), (await Table.ReadAllAsync(Ct)).Version.Next(), Ct));
 
+        // Initialized again (as a starting silo does), the cluster starts over: no rows, version 0.
         await Table.DeleteMembershipTableEntriesAsync(ClusterId, Ct);
+        await Table.InitializeMembershipTableAsync(true, Ct);
 
         var deleted = await Table.ReadAllAsync(Ct);
         Assert.Empty(deleted.Members);
@@ -230,7 +231,7 @@ public abstract class MembershipTableConformanceTests : IAsyncLifetime
         Assert.Single(untouched.Members);
         Assert.Equal(1, untouched.Version.Version);
 
-        // Without its version row the cluster restarts at version 1, still with one winner per version.
+        // It restarts at version 1, still with one winner per version.
         var entry = NewEntry();
         Assert.True(await Table.InsertRowAsync(entry, deleted.Version.Next(), Ct));
         Assert.False(await Table.InsertRowAsync(NewEntry(), deleted.Version.Next(), Ct));
