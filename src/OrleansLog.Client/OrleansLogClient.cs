@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using OrleansLog.Client.Metadata;
 using OrleansLog.Client.Serialization;
 
@@ -14,8 +16,15 @@ public sealed class OrleansLogClient
 
     /// <summary>Creates the client, caching topic metadata for <paramref name="metadataMaxAge"/> (Kafka's <c>metadata.max.age.ms</c>).</summary>
     public OrleansLogClient(IGrainFactory grainFactory, TimeSpan metadataMaxAge)
+        : this(grainFactory, metadataMaxAge, NullLoggerFactory.Instance)
+    {
+    }
+
+    /// <summary>Creates the client, logging retries, failures and group membership through <paramref name="loggerFactory"/>.</summary>
+    public OrleansLogClient(IGrainFactory grainFactory, TimeSpan metadataMaxAge, ILoggerFactory loggerFactory)
     {
         GrainFactory = grainFactory;
+        LoggerFactory = loggerFactory;
         Metadata = new TopicMetadataCache(grainFactory, metadataMaxAge);
         Admin = new AdminClient(grainFactory, Metadata);
     }
@@ -26,6 +35,8 @@ public sealed class OrleansLogClient
     internal IGrainFactory GrainFactory { get; }
 
     internal TopicMetadataCache Metadata { get; }
+
+    internal ILoggerFactory LoggerFactory { get; }
 
     /// <summary>Creates a producer; keys and values use the given serializers or <see cref="Serializers.Default{T}"/>.</summary>
     public Producer<TKey, TValue> CreateProducer<TKey, TValue>(

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
 using OrleansLog.Client.Serialization;
+using OrleansLog.Client.Telemetry;
 using OrleansLog.Errors;
 using OrleansLog.Groups;
 using OrleansLog.Records;
@@ -17,6 +19,7 @@ public sealed class Consumer<TKey, TValue> : IAsyncDisposable, IGroupMemberHost
 {
     private readonly OrleansLogClient _client;
     private readonly ConsumerOptions _options;
+    private readonly ILogger _logger;
     private readonly IDeserializer<TKey> _keyDeserializer;
     private readonly IDeserializer<TValue> _valueDeserializer;
     private readonly ConcurrentQueue<FetchedChunk> _queue = new();
@@ -45,6 +48,7 @@ public sealed class Consumer<TKey, TValue> : IAsyncDisposable, IGroupMemberHost
         options.Validate();
         _client = client;
         _options = options;
+        _logger = client.LoggerFactory.CreateLogger("OrleansLog.Client.Consumer");
         _keyDeserializer = keyDeserializer;
         _valueDeserializer = valueDeserializer;
         if (options.GroupId is not null)
@@ -100,7 +104,7 @@ public sealed class Consumer<TKey, TValue> : IAsyncDisposable, IGroupMemberHost
 
             _listener = listener;
             _subscription = names;
-            _membership = new GroupMembership(_group!, _options, names, this);
+            _membership = new GroupMembership(_group!, _options, names, this, _logger);
         }
 
         _membership.Start();
@@ -396,6 +400,7 @@ public sealed class Consumer<TKey, TValue> : IAsyncDisposable, IGroupMemberHost
         {
             // An automatic commit the group refused (this member no longer owns the partition) or that could not reach it: the records since the
             // last commit are delivered again to the partition's next owner, which is the at-least-once promise.
+            ClientLog.AutoCommitFailed(_logger, _options.GroupId!, e.GetType().Name, e.Message);
         }
     }
 

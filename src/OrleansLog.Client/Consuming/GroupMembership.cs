@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using OrleansLog.Client.Telemetry;
 using OrleansLog.Errors;
 using OrleansLog.Groups;
 
@@ -7,7 +9,7 @@ namespace OrleansLog.Client;
 /// A subscribed consumer's side of the group protocol: joins, then runs a loop of long-poll heartbeats that report the owned partitions and
 /// apply the group's answer: revoke first (callback, commit, stop fetching), then start what was granted.
 /// </summary>
-internal sealed class GroupMembership(IConsumerGroupGrain group, ConsumerOptions options, string[] topics, IGroupMemberHost host)
+internal sealed class GroupMembership(IConsumerGroupGrain group, ConsumerOptions options, string[] topics, IGroupMemberHost host, ILogger logger)
 {
     private readonly object _lock = new();
     private readonly HashSet<TopicPartition> _owned = [];
@@ -80,6 +82,7 @@ internal sealed class GroupMembership(IConsumerGroupGrain group, ConsumerOptions
     private async Task RunAsync(CancellationToken cancellationToken)
     {
         var backoff = options.RetryBackoff;
+        var retries = 0;
         var lastContact = Environment.TickCount64;
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -99,6 +102,7 @@ internal sealed class GroupMembership(IConsumerGroupGrain group, ConsumerOptions
                         Assignor = options.PartitionAssignmentStrategy,
                     }).WaitAsync(cancellationToken).ConfigureAwait(false);
                     _memberId = assignment.MemberId;
+                    ClientLog.Joined(logger, options.GroupId!, assignment.MemberId, assignment.Generation);
                 }
                 else
                 {
@@ -107,6 +111,7 @@ internal sealed class GroupMembership(IConsumerGroupGrain group, ConsumerOptions
 
                 lastContact = Environment.TickCount64;
                 backoff = options.RetryBackoff;
+                retries = 0;
                 await ApplyAsync(assignment).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -116,6 +121,7 @@ internal sealed class GroupMembership(IConsumerGroupGrain group, ConsumerOptions
             catch (Exception e) when (e is UnknownMemberException or FencedInstanceIdException)
             {
                 // The group dropped this member: whatever it owned may already be someone else's.
+                ClientLog.MembershipLost(logger, options.GroupId!, _memberId, e.Message, Owned().Length);
                 await LoseAllAsync().ConfigureAwait(false);
                 if (e is FencedInstanceIdException)
                 {
@@ -125,9 +131,16 @@ internal sealed class GroupMembership(IConsumerGroupGrain group, ConsumerOptions
             }
             catch (Exception e) when (Retry.IsTransient(e))
             {
-                if (Environment.TickCount64 - lastContact > options.SessionTimeout.TotalMilliseconds)
+                ClientMetrics.Retries.Add(1, ClientMetrics.Failure("heartbeat", "", e));
+                if (retries++ == 0)
+                {
+                    ClientLog.HeartbeatRetrying(logger, options.GroupId!, e.GetType().Name, e.Message);
+                }
+
+                if (Environment.TickCount64 - lastContact > options.SessionTimeout.TotalMilliseconds && _memberId is not null)
                 {
                     // The group has certainly expired this member by now.
+                    ClientLog.MembershipLost(logger, options.GroupId!, _memberId, $"no answer from the group for longer than the session timeout ({options.SessionTimeout.TotalSeconds:0.#} s)", Owned().Length);
                     await LoseAllAsync().ConfigureAwait(false);
                 }
 
@@ -136,6 +149,7 @@ internal sealed class GroupMembership(IConsumerGroupGrain group, ConsumerOptions
             }
             catch (Exception e)
             {
+                ClientMetrics.Errors.Add(1, ClientMetrics.Failure("heartbeat", "", e));
                 host.Fail(e);
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
             }
@@ -179,6 +193,11 @@ internal sealed class GroupMembership(IConsumerGroupGrain group, ConsumerOptions
         if (added.Count > 0)
         {
             await host.AssignAsync(added).ConfigureAwait(false);
+        }
+
+        if (added.Count > 0 || revoked.Count > 0)
+        {
+            ClientLog.AssignmentChanged(logger, options.GroupId!, assignment.Generation, added.Count == 0 ? "none" : string.Join(", ", added), revoked.Count == 0 ? "none" : string.Join(", ", revoked));
         }
     }
 

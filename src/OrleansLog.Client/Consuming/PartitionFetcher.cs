@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using OrleansLog.Client.Telemetry;
 using OrleansLog.Errors;
 using OrleansLog.Partitions;
 using OrleansLog.Records;
@@ -13,9 +15,12 @@ internal sealed class PartitionFetcher(
     OrleansLogClient client,
     ConsumerOptions options,
     Action<FetchedChunk> deliver,
-    Func<TopicPartition, CancellationToken, Task<long>>? committedOffset = null)
+    Func<TopicPartition, CancellationToken, Task<long>>? committedOffset = null) : ILagSource
 {
     private static readonly TimeSpan FetchGrace = TimeSpan.FromSeconds(5);
+
+    private readonly ILogger _logger = client.LoggerFactory.CreateLogger("OrleansLog.Client.Consumer");
+    private long _fetchPosition = -1;
 
     private readonly object _lock = new();
     private CancellationTokenSource? _cancel;
@@ -34,6 +39,21 @@ internal sealed class PartitionFetcher(
     /// <summary>The partition's high watermark as of the last fetch, or -1.</summary>
     public long HighWatermark { get; private set; } = -1;
 
+    /// <inheritdoc />
+    public string? GroupId => options.GroupId;
+
+    /// <inheritdoc />
+    public long? Lag
+    {
+        get
+        {
+            // Behind the app's position when it has one (what Kafka's consumer lag means), else behind the fetch position.
+            var highWatermark = HighWatermark;
+            var position = Position >= 0 ? Position : Interlocked.Read(ref _fetchPosition);
+            return highWatermark < 0 || position < 0 ? null : Math.Max(0, highWatermark - position);
+        }
+    }
+
     /// <summary>Starts (or restarts) fetching at <paramref name="offset"/>, which may be <see cref="Offset.Beginning"/>, <see cref="Offset.End"/> or <see cref="Offset.Unset"/>.</summary>
     public void Start(long offset)
     {
@@ -43,12 +63,14 @@ internal sealed class PartitionFetcher(
             _cancel = new CancellationTokenSource();
             Generation++;
             Position = offset >= 0 ? offset : Offset.Unset;
+            Interlocked.Exchange(ref _fetchPosition, offset >= 0 ? offset : -1);
             Interlocked.Exchange(ref _queuedBytes, 0);
             _drained.TrySetResult();
             var generation = Generation;
             var token = _cancel.Token;
             var previous = _loop;
             _loop = Task.Run(() => RunAsync(previous, offset, generation, token));
+            ClientMetrics.ReportLag(this);
         }
     }
 
@@ -57,6 +79,7 @@ internal sealed class PartitionFetcher(
     {
         lock (_lock)
         {
+            ClientMetrics.StopReportingLag(this);
             _cancel?.Cancel();
             Generation++;
             return _loop;
@@ -84,6 +107,7 @@ internal sealed class PartitionFetcher(
         }
 
         var backoff = options.RetryBackoff;
+        var retries = 0;
         var position = offset;
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -105,16 +129,24 @@ internal sealed class PartitionFetcher(
                 HighWatermark = result.HighWatermark;
                 if (result.Records.Length > 0)
                 {
+                    long records = 0;
                     foreach (var batch in new RecordBatchSequence(result.Records))
                     {
-                        position = Math.Max(position, RecordBatchHeader.Read(batch.Span).LastOffset + 1);
+                        var header = RecordBatchHeader.Read(batch.Span);
+                        position = Math.Max(position, header.LastOffset + 1);
+                        records += header.RecordCount;
                     }
 
+                    var topic = new KeyValuePair<string, object?>("topic", Partition.Topic);
+                    ClientMetrics.FetchedRecords.Add(records, topic);
+                    ClientMetrics.FetchedBytes.Add(result.Records.Length, topic);
                     Interlocked.Add(ref _queuedBytes, result.Records.Length);
                     deliver(new FetchedChunk(this, generation, result.Records));
                 }
 
+                Interlocked.Exchange(ref _fetchPosition, position);
                 backoff = options.RetryBackoff;
+                retries = 0;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -122,7 +154,9 @@ internal sealed class PartitionFetcher(
             }
             catch (OffsetOutOfRangeException e) when (options.AutoOffsetReset != AutoOffsetReset.None)
             {
-                position = options.AutoOffsetReset == AutoOffsetReset.Earliest ? e.LogStartOffset : e.LogEndOffset;
+                var reset = options.AutoOffsetReset == AutoOffsetReset.Earliest ? e.LogStartOffset : e.LogEndOffset;
+                ClientLog.OffsetReset(_logger, position, Partition.Topic, Partition.Partition, e.LogStartOffset, e.LogEndOffset, options.AutoOffsetReset, reset);
+                position = reset;
                 deliver(new FetchedChunk(this, generation, default, ResetPosition: position));
             }
             catch (UnknownTopicException e)
@@ -137,11 +171,23 @@ internal sealed class PartitionFetcher(
             }
             catch (Exception e) when (Retry.IsTransient(e))
             {
+                ClientMetrics.Retries.Add(1, ClientMetrics.Failure("fetch", Partition.Topic, e));
+                if (retries++ == 0)
+                {
+                    ClientLog.FetchRetrying(_logger, Partition.Topic, Partition.Partition, position, e.GetType().Name, e.Message);
+                }
+                else
+                {
+                    ClientLog.FetchRetryingAgain(_logger, Partition.Topic, Partition.Partition, position, e.GetType().Name, retries);
+                }
+
                 await Task.Delay(backoff, cancellationToken).ConfigureAwait(false);
                 backoff = Retry.NextBackoff(backoff, TimeSpan.FromSeconds(1));
             }
             catch (Exception e)
             {
+                ClientMetrics.Errors.Add(1, ClientMetrics.Failure("fetch", Partition.Topic, e));
+                ClientLog.FetchFailed(_logger, Partition.Topic, Partition.Partition, position, e.Message);
                 deliver(new FetchedChunk(this, generation, default, Error: e));
                 return;
             }

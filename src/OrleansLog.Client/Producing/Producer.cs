@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
 using OrleansLog.Client.Partitioning;
 using OrleansLog.Client.Serialization;
+using OrleansLog.Client.Telemetry;
 using OrleansLog.Errors;
 using OrleansLog.Partitions;
 using OrleansLog.Producers;
@@ -18,6 +20,7 @@ namespace OrleansLog.Client;
 public sealed class Producer<TKey, TValue> : IAsyncDisposable
 {
     private readonly OrleansLogClient _client;
+    private readonly ILogger _logger;
     private readonly ProducerOptions _options;
     private readonly ISerializer<TKey> _keySerializer;
     private readonly ISerializer<TValue> _valueSerializer;
@@ -35,6 +38,7 @@ public sealed class Producer<TKey, TValue> : IAsyncDisposable
     {
         options.Validate();
         _client = client;
+        _logger = client.LoggerFactory.CreateLogger("OrleansLog.Client.Producer");
         _options = options;
         _keySerializer = keySerializer;
         _valueSerializer = valueSerializer;
@@ -366,6 +370,7 @@ public sealed class Producer<TKey, TValue> : IAsyncDisposable
         byte[]? payload = idempotent ? null : Concatenate(batches);
         var deadline = Environment.TickCount64 + (long)_options.DeliveryTimeout.TotalMilliseconds;
         var backoff = _options.RetryBackoff;
+        var retries = 0;
         if (_options.Acks == Acks.None)
         {
             // acks=None: the records count as sent now; the call still runs so that order per partition is kept.
@@ -405,6 +410,10 @@ public sealed class Producer<TKey, TValue> : IAsyncDisposable
                     recordsBefore += batches[i].RecordCount;
                 }
 
+                var topic = new KeyValuePair<string, object?>("topic", partition.Topic);
+                ClientMetrics.ProducedRecords.Add(recordsBefore, topic);
+                ClientMetrics.ProducedBytes.Add(payload.Length, topic);
+
                 return;
             }
             catch (Exception e) when (Environment.TickCount64 < deadline && (Retry.IsTransient(e) || e is UnknownTopicException))
@@ -422,6 +431,12 @@ public sealed class Producer<TKey, TValue> : IAsyncDisposable
                         FailAll(accumulator, batches, refresh, sequenced: payload is not null && idempotent);
                         return;
                     }
+                }
+
+                ClientMetrics.Retries.Add(1, ClientMetrics.Failure("produce", partition.Topic, e));
+                if (retries++ == 0)
+                {
+                    ClientLog.SendRetrying(_logger, partition.Topic, partition.Partition, e.GetType().Name, e.Message);
                 }
 
                 await Task.Delay(backoff).ConfigureAwait(false);
@@ -450,14 +465,18 @@ public sealed class Producer<TKey, TValue> : IAsyncDisposable
         return id;
     }
 
-    private static void FailAll(PartitionAccumulator accumulator, List<ProducerBatch> batches, Exception error, bool sequenced)
+    private void FailAll(PartitionAccumulator accumulator, List<ProducerBatch> batches, Exception error, bool sequenced)
     {
+        var partition = accumulator.Partition;
+        ClientMetrics.Errors.Add(1, ClientMetrics.Failure("produce", partition.Topic, error));
+        ClientLog.DeliveryFailed(_logger, batches.Sum(b => b.RecordCount), partition.Topic, partition.Partition, error.Message);
         if (sequenced)
         {
             // Whether the failed batches landed is unknown, so the partition's next sequence is too: a new epoch starts at 0,
             // as Kafka's producer does after a batch expires.
             accumulator.ProducerEpoch++;
             accumulator.NextSequence = 0;
+            ClientLog.EpochBumped(_logger, accumulator.ProducerEpoch, partition.Topic, partition.Partition);
         }
 
         foreach (var batch in batches)
