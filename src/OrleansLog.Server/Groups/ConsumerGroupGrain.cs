@@ -276,7 +276,7 @@ internal sealed partial class ConsumerGroupGrain(
     public async Task ResetOffsetsAsync(CommittedOffset[] offsets)
     {
         GroupId.Validate(GroupIdValue);
-        ThrowIfNotEmpty("reset offsets");
+        ThrowIfNotEmpty("reset the offsets of");
         ValidateOffsets(offsets);
         var now = DateTimeOffset.UtcNow;
         foreach (var offset in offsets)
@@ -295,7 +295,7 @@ internal sealed partial class ConsumerGroupGrain(
 
     public Task EnsureEmptyAsync()
     {
-        ThrowIfNotEmpty("reset offsets");
+        ThrowIfNotEmpty("reset the offsets of");
         return Task.CompletedTask;
     }
 
@@ -306,7 +306,7 @@ internal sealed partial class ConsumerGroupGrain(
             throw new UnknownGroupException($"Group '{GroupIdValue}' does not exist; list groups to see which do.");
         }
 
-        ThrowIfNotEmpty("delete the group");
+        ThrowIfNotEmpty("delete");
         await PersistAsync();
         _exists = false;
         _offsets.Clear();
@@ -317,12 +317,13 @@ internal sealed partial class ConsumerGroupGrain(
         DeactivateOnIdle();
     }
 
+    // operation reads before the group's name: "reset the offsets of" group 'A', "delete" group 'A'.
     private void ThrowIfNotEmpty(string operation)
     {
         if (_members.Count > 0)
         {
             throw new GroupNotEmptyException(
-                $"Cannot {operation} of group '{GroupIdValue}' while it has {_members.Count} members ({string.Join(", ", _members.Keys)}); close its consumers (or wait for their sessions to expire) and try again.");
+                $"Cannot {operation} group '{GroupIdValue}' while it has {_members.Count} members ({string.Join(", ", _members.Keys)}); close its consumers (or wait for their sessions to expire) and try again.");
         }
     }
 
