@@ -41,6 +41,8 @@ public static class OrleansLogSiloBuilderExtensions
         services.TryAddSingleton<SegmentStore>();
         services.TryAddSingleton<TailMemoryBudget>();
         services.TryAddSingleton<AcknowledgedOffsets>();
+        services.TryAddSingleton<ShutdownFlushReport>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ShutdownFlushReport>());
         builder.AddBlobGrainStorage(StorageName);
         services.AddOptions<BlobGrainStorageOptions>(StorageName)
             .Configure<IOptions<OrleansLogStorageOptions>>((options, log) =>
