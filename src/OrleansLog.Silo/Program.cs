@@ -78,6 +78,11 @@ if (storage.ConnectionString is null && storage.BlobServiceUri is null)
     builder.Services.AddHostedService<LocalAzuriteMonitor>();
 }
 
+// Without a table account of its own, AzureTable membership lives in the storage account (Azurite locally).
+var tableConnectionString = clustering.ConnectionString ?? (clustering.TableServiceUri is null ? storage.ConnectionString : null);
+var tableServiceUri = clustering.TableServiceUri ?? (clustering.ConnectionString is null && storage.ConnectionString is null ? TableUri(storage.BlobServiceUri) : null);
+var tableIdentity = clustering.ManagedIdentityClientId ?? storage.ManagedIdentityClientId;
+
 // Before Orleans starts: a storage account that does not answer would otherwise surface as retries and stack traces from every
 // provider, after tens of seconds.
 if (settings.StorageCheckTimeout > TimeSpan.Zero)
@@ -85,7 +90,16 @@ if (settings.StorageCheckTimeout > TimeSpan.Zero)
     var storageSetting = azurite is not null
         ? $"the local Azurite ({LocalAzuriteCommand.StatusCommand})"
         : storage.ConnectionString is not null ? $"{SiloSettingsValidator.StorageSectionName}:ConnectionString" : $"{SiloSettingsValidator.StorageSectionName}:BlobServiceUri";
-    if (await StorageStartupCheck.CheckAsync(storage, storageSetting, settings.StorageCheckTimeout) is { } storageFailure)
+    var storageFailure = await StorageStartupCheck.CheckBlobsAsync(storage, storageSetting, settings.StorageCheckTimeout);
+    if (storageFailure is null && clustering.Provider == ClusteringProvider.AzureTable)
+    {
+        var tableSetting = clustering.ConnectionString is not null ? "OrleansLog:Clustering:ConnectionString"
+            : clustering.TableServiceUri is not null ? "OrleansLog:Clustering:TableServiceUri"
+            : $"{storageSetting} (membership uses the storage account unless OrleansLog:Clustering:ConnectionString or TableServiceUri is set)";
+        storageFailure = await StorageStartupCheck.CheckTableAsync(tableConnectionString, tableServiceUri, tableIdentity, clustering.TableName, tableSetting, settings.StorageCheckTimeout);
+    }
+
+    if (storageFailure is not null)
     {
         Console.Error.WriteLine($"orleanslog-silo: {storageFailure}");
         return 1;
@@ -115,10 +129,9 @@ builder.UseOrleans(silo =>
         silo.ConfigureEndpoints(advertised, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
         silo.UseAzureTableClustering(o =>
         {
-            // Without a table account of its own, membership lives in the storage account (Azurite locally).
-            o.ConnectionString = clustering.ConnectionString ?? (clustering.TableServiceUri is null ? storage.ConnectionString : null);
-            o.TableServiceUri = clustering.TableServiceUri ?? (clustering.ConnectionString is null && storage.ConnectionString is null ? TableUri(storage.BlobServiceUri) : null);
-            o.ManagedIdentityClientId = clustering.ManagedIdentityClientId ?? storage.ManagedIdentityClientId;
+            o.ConnectionString = tableConnectionString;
+            o.TableServiceUri = tableServiceUri;
+            o.ManagedIdentityClientId = tableIdentity;
             o.TableName = clustering.TableName;
         });
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using OrleansLog.ClusterTests.Infrastructure;
 
 namespace OrleansLog.ClusterTests.Processes;
 
@@ -41,8 +42,26 @@ public sealed class SiloStartupCheckTests
         Assert.Equal(1, code);
         var line = Assert.Single(output);
         Assert.StartsWith($"orleanslog-silo: Storage at http://127.0.0.1:{port}/devstoreaccount1 failed the start-up check", line, StringComparison.Ordinal);
-        Assert.Contains("check OrleansLog:Storage:ConnectionString", line, StringComparison.Ordinal);
+        Assert.Contains("check OrleansLog:Storage:ConnectionString: account, key or identity, and endpoint", line, StringComparison.Ordinal);
         Assert.True(elapsed < TimeSpan.FromSeconds(30), $"took {elapsed}");
+    }
+
+    [Fact]
+    public async Task With_AzureTable_clustering_a_membership_table_endpoint_nobody_listens_on_is_one_line_naming_it_and_exit_code_1()
+    {
+        var azurite = await TestAzurite.GetAsync();
+        var deadPort = FreePort();
+        var (code, output, _) = await RunSiloAsync(new()
+        {
+            ["OrleansLog__Storage__ConnectionString"] = azurite.ConnectionString,
+            ["OrleansLog__Storage__ContainerName"] = TestAzurite.NewContainerName("startup"),
+            ["OrleansLog__Clustering__Provider"] = "AzureTable",
+            ["OrleansLog__Clustering__ConnectionString"] = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={DevelopmentKey};TableEndpoint=http://127.0.0.1:{deadPort}/devstoreaccount1;",
+        });
+        Assert.Equal(1, code);
+        var line = Assert.Single(output);
+        Assert.StartsWith($"orleanslog-silo: Storage at http://127.0.0.1:{deadPort}/devstoreaccount1 failed the start-up check", line, StringComparison.Ordinal);
+        Assert.Contains("check OrleansLog:Clustering:ConnectionString: account, key or identity, and endpoint", line, StringComparison.Ordinal);
     }
 
     [Fact]
