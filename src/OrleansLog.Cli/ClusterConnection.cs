@@ -74,7 +74,15 @@ internal sealed class ClusterConnection : IAsyncDisposable
                 throw new CliException($"The settings file '{settingsFile}' does not exist.", ExitCodes.Usage);
             }
 
-            builder.Configuration.AddJsonFile(Path.GetFullPath(settingsFile), optional: false);
+            try
+            {
+                builder.Configuration.AddJsonFile(Path.GetFullPath(settingsFile), optional: false);
+            }
+            catch (InvalidDataException e)
+            {
+                // The JSON reader's message names the line and the byte ("... LineNumber: 0 | BytePositionInLine: 2.").
+                throw new CliException($"The settings file '{settingsFile}' is not valid JSON: {e.GetBaseException().Message.TrimEnd()}", ExitCodes.Usage);
+            }
         }
 
         // OrleansLog__Clustering__Provider=AzureTable and friends, exactly as the silos read them.
@@ -97,32 +105,41 @@ internal sealed class ClusterConnection : IAsyncDisposable
             : usesSettings ? $"the cluster in {settingsFile ?? "the OrleansLog__ environment variables"}"
             : "the local silo at 127.0.0.1:30000";
         var endpoints = gateways.Select(ParseGateway).ToArray();
-        builder.UseOrleansClient(client =>
+        IHost host;
+        try
         {
-            if (endpoints.Length > 0 || !usesSettings)
+            builder.UseOrleansClient(client =>
             {
-                client.UseStaticClustering(endpoints.Length > 0 ? endpoints : [new IPEndPoint(IPAddress.Loopback, 30000)]);
-                client.Configure<ClusterOptions>(o =>
+                if (endpoints.Length > 0 || !usesSettings)
                 {
-                    o.ClusterId = settings.ClusterId ?? builder.Configuration["OrleansLog:Silo:ClusterId"] ?? "orleanslog";
-                    o.ServiceId = settings.ServiceId ?? builder.Configuration["OrleansLog:Silo:ServiceId"] ?? "orleanslog";
-                });
-            }
-            else
-            {
-                client.UseOrleansLogCluster(builder.Configuration);
-                if (settings.ClusterId is not null || settings.ServiceId is not null)
-                {
+                    client.UseStaticClustering(endpoints.Length > 0 ? endpoints : [new IPEndPoint(IPAddress.Loopback, 30000)]);
                     client.Configure<ClusterOptions>(o =>
                     {
-                        o.ClusterId = settings.ClusterId ?? o.ClusterId;
-                        o.ServiceId = settings.ServiceId ?? o.ServiceId;
+                        o.ClusterId = settings.ClusterId ?? builder.Configuration["OrleansLog:Silo:ClusterId"] ?? "orleanslog";
+                        o.ServiceId = settings.ServiceId ?? builder.Configuration["OrleansLog:Silo:ServiceId"] ?? "orleanslog";
                     });
                 }
-            }
-        });
-        builder.Services.AddOrleansLogClient();
-        var host = builder.Build();
+                else
+                {
+                    client.UseOrleansLogCluster(builder.Configuration);
+                    if (settings.ClusterId is not null || settings.ServiceId is not null)
+                    {
+                        client.Configure<ClusterOptions>(o =>
+                        {
+                            o.ClusterId = settings.ClusterId ?? o.ClusterId;
+                            o.ServiceId = settings.ServiceId ?? o.ServiceId;
+                        });
+                    }
+                }
+            });
+            builder.Services.AddOrleansLogClient();
+            host = builder.Build();
+        }
+        catch (OrleansConfigurationException e)
+        {
+            throw new CliException($"The cluster settings in {settingsFile ?? "the OrleansLog__ environment variables"} are not valid: {e.Message}", ExitCodes.Usage);
+        }
+
         // The Orleans client keeps retrying unreachable gateways for minutes; an operator's tool should say so sooner.
         using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         connectTimeout.CancelAfter(settings.ConnectTimeout);

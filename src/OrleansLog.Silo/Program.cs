@@ -24,15 +24,34 @@ using OrleansLog.Storage;
 // appsettings.json sits next to the executable, so the content root follows it.
 var azuriteCommand = args is ["azurite", ..];
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = azuriteCommand ? args[Math.Min(2, args.Length)..] : args, ContentRootPath = AppContext.BaseDirectory });
-var settings = builder.Configuration.GetSection(SiloSettings.SectionName).Get<SiloSettings>() ?? new SiloSettings();
-var clustering = builder.Configuration.GetSection(ClusteringSettings.SectionName).Get<ClusteringSettings>() ?? new ClusteringSettings();
-var storage = builder.Configuration.GetSection("OrleansLog:Storage").Get<OrleansLogStorageOptions>() ?? new OrleansLogStorageOptions();
+SiloSettings settings;
+ClusteringSettings clustering;
+OrleansLogStorageOptions storage;
+try
+{
+    settings = builder.Configuration.GetSection(SiloSettings.SectionName).Get<SiloSettings>() ?? new SiloSettings();
+    clustering = builder.Configuration.GetSection(ClusteringSettings.SectionName).Get<ClusteringSettings>() ?? new ClusteringSettings();
+    storage = builder.Configuration.GetSection(SiloSettingsValidator.StorageSectionName).Get<OrleansLogStorageOptions>() ?? new OrleansLogStorageOptions();
+}
+catch (InvalidOperationException ex)
+{
+    // The binder names the key and the type ("Failed to convert configuration value at 'OrleansLog:Silo:SiloPort' to type
+    // 'System.Int32'"); the inner FormatException adds nothing a user needs.
+    Console.Error.WriteLine($"orleanslog-silo: {ex.Message}");
+    return 2;
+}
 
-using var loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole(o => o.SingleLine = true));
+// Lines before the host exists (settings, the local Azurite) look like the host's: one line each, UTC timestamps (appsettings.json).
+using var loggerFactory = LoggerFactory.Create(logging => logging
+    .AddConfiguration(builder.Configuration.GetSection("Logging"))
+    .AddSimpleConsole(o => builder.Configuration.GetSection("Logging:Console:FormatterOptions").Bind(o)));
 var log = loggerFactory.CreateLogger("OrleansLog.Silo");
 
 var validator = new SiloSettingsValidator();
-var failures = (validator.Validate(null, settings).Failures ?? []).Concat(validator.Validate(null, clustering).Failures ?? []).ToList();
+var failures = (validator.Validate(null, settings).Failures ?? [])
+    .Concat(validator.Validate(null, clustering).Failures ?? [])
+    .Concat(azuriteCommand ? [] : validator.Validate(null, storage).Failures ?? [])
+    .ToList();
 if (failures.Count > 0)
 {
     foreach (var failure in failures)
@@ -59,6 +78,34 @@ if (storage.ConnectionString is null && storage.BlobServiceUri is null)
     builder.Services.AddHostedService<LocalAzuriteMonitor>();
 }
 
+// Without a table account of its own, AzureTable membership lives in the storage account (Azurite locally).
+var tableConnectionString = clustering.ConnectionString ?? (clustering.TableServiceUri is null ? storage.ConnectionString : null);
+var tableServiceUri = clustering.TableServiceUri ?? (clustering.ConnectionString is null && storage.ConnectionString is null ? TableUri(storage.BlobServiceUri) : null);
+var tableIdentity = clustering.ManagedIdentityClientId ?? storage.ManagedIdentityClientId;
+
+// Before Orleans starts: a storage account that does not answer would otherwise surface as retries and stack traces from every
+// provider, after tens of seconds.
+if (settings.StorageCheckTimeout > TimeSpan.Zero)
+{
+    var storageSetting = azurite is not null
+        ? $"the local Azurite ({LocalAzuriteCommand.StatusCommand})"
+        : storage.ConnectionString is not null ? $"{SiloSettingsValidator.StorageSectionName}:ConnectionString" : $"{SiloSettingsValidator.StorageSectionName}:BlobServiceUri";
+    var storageFailure = await StorageStartupCheck.CheckBlobsAsync(storage, storageSetting, settings.StorageCheckTimeout);
+    if (storageFailure is null && clustering.Provider == ClusteringProvider.AzureTable)
+    {
+        var tableSetting = clustering.ConnectionString is not null ? "OrleansLog:Clustering:ConnectionString"
+            : clustering.TableServiceUri is not null ? "OrleansLog:Clustering:TableServiceUri"
+            : $"{storageSetting} (membership uses the storage account unless OrleansLog:Clustering:ConnectionString or TableServiceUri is set)";
+        storageFailure = await StorageStartupCheck.CheckTableAsync(tableConnectionString, tableServiceUri, tableIdentity, clustering.TableName, tableSetting, settings.StorageCheckTimeout);
+    }
+
+    if (storageFailure is not null)
+    {
+        Console.Error.WriteLine($"orleanslog-silo: {storageFailure}");
+        return 1;
+    }
+}
+
 // Prometheus scrapes /metrics on the health port: OrleansLog's own meter, Orleans' runtime meter and .NET runtime metrics.
 builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
     .AddMeter(OrleansLogMeter.Name, "Microsoft.Orleans")
@@ -82,10 +129,9 @@ builder.UseOrleans(silo =>
         silo.ConfigureEndpoints(advertised, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
         silo.UseAzureTableClustering(o =>
         {
-            // Without a table account of its own, membership lives in the storage account (Azurite locally).
-            o.ConnectionString = clustering.ConnectionString ?? (clustering.TableServiceUri is null ? storage.ConnectionString : null);
-            o.TableServiceUri = clustering.TableServiceUri ?? (clustering.ConnectionString is null && storage.ConnectionString is null ? TableUri(storage.BlobServiceUri) : null);
-            o.ManagedIdentityClientId = clustering.ManagedIdentityClientId ?? storage.ManagedIdentityClientId;
+            o.ConnectionString = tableConnectionString;
+            o.TableServiceUri = tableServiceUri;
+            o.ManagedIdentityClientId = tableIdentity;
             o.TableName = clustering.TableName;
         });
     }

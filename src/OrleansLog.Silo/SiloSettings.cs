@@ -24,6 +24,9 @@ public sealed class SiloSettings
     /// <summary>Orleans' service id: stays the same across deployments of one service.</summary>
     public string ServiceId { get; set; } = "orleanslog";
 
+    /// <summary>How long the start-up check waits for the storage account to answer before the silo exits with code 1; zero skips the check.</summary>
+    public TimeSpan StorageCheckTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Where the embedded Azurite keeps its data when no storage is configured.</summary>
     public string AzuriteDataDirectory { get; set; } = Path.Combine(".orleanslog", "azurite");
 }

@@ -134,6 +134,19 @@ public sealed class SiloProcess : IAsyncDisposable
         return await http.GetStringAsync(new Uri($"http://127.0.0.1:{HealthPort}/metrics"));
     }
 
+    /// <summary>Asks the silo to stop as Ctrl+C or a container stop does (SIGTERM) and waits up to <paramref name="timeout"/> for its exit code.</summary>
+    public async Task<int> StopAsync(TimeSpan timeout)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var wait = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(wait.Token);
+        return _process.ExitCode;
+    }
+
     /// <summary>Kills the process at once (SIGKILL): no flush, no graceful leave, as in a crash.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using OrleansLog.Client;
+using OrleansLog.Partitions;
 
 namespace OrleansLog.Cli.Commands;
 
@@ -21,7 +22,7 @@ internal static class ConsumeCommand
             Description = "Start at the earliest offset (default: only new records). With --group, only where the group has no committed offset.",
         };
         var partition = new Option<int?>("--partition", "-p") { Description = "Read only this partition." };
-        var offset = new Option<string?>("--offset") { Description = "Start offset in --partition: a number, earliest or latest." };
+        var offset = new Option<string?>("--offset") { Description = "Start offset in --partition: earliest, latest, or a number from the log start to the log end offset (outside that range: an error, exit 1)." };
         var maxMessages = new Option<long?>("--max-messages", "-n") { Description = "Stop after this many records." };
         var timeout = new Option<int?>("--timeout") { Description = "Stop after this many milliseconds without a record (default: run until Ctrl+C)." };
         var printKey = new Option<bool>("--print-key") { Description = "Print each record's key before its value." };
@@ -71,6 +72,12 @@ internal static class ConsumeCommand
             var partitions = parse.GetValue(partition) is { } only
                 ? [TopicsCommand.CheckPartition(description, only)]
                 : Enumerable.Range(0, description.PartitionCount).ToArray();
+            if (start >= 0)
+            {
+                // An exact offset outside the log would be reset (to earliest or latest) without a word; say so and stop instead.
+                await CheckOffsetInRangeAsync(connection, new TopicPartition(name, partitions[0]), start, cancellationToken);
+            }
+
             var printer = new RecordPrinter(
                 context.Console.Out,
                 parse.GetValue(format) == "json",
@@ -92,7 +99,8 @@ internal static class ConsumeCommand
             {
                 GroupId = groupId,
                 ClientId = "orleanslog-console-consumer",
-                AutoOffsetReset = parse.GetValue(fromBeginning) ? AutoOffsetReset.Earliest : AutoOffsetReset.Latest,
+                // An exact offset that retention deletes while we read fails loudly rather than resetting.
+                AutoOffsetReset = start >= 0 ? AutoOffsetReset.None : parse.GetValue(fromBeginning) ? AutoOffsetReset.Earliest : AutoOffsetReset.Latest,
             };
             await using (var consumer = connection.Log.CreateConsumer<string?, string?>(options))
             {
@@ -137,6 +145,20 @@ internal static class ConsumeCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    // Valid start positions are Kafka's: from the log start offset to the log end offset (the next offset to be written).
+    private static async Task CheckOffsetInRangeAsync(ClusterConnection connection, TopicPartition partition, long offset, CancellationToken cancellationToken)
+    {
+        var logStart = (await connection.Log.Admin.ListOffsetAsync(partition, OffsetSpec.Earliest, cancellationToken)).Offset;
+        var logEnd = (await connection.Log.Admin.ListOffsetAsync(partition, OffsetSpec.Latest, cancellationToken)).Offset;
+        if (offset < logStart || offset > logEnd)
+        {
+            throw new CliException(
+                $"--offset {offset} is {(offset < logStart ? "before the start" : "beyond the end")} of {partition.Topic} partition {partition.Partition}: " +
+                $"its log start offset is {logStart} and its log end offset (the next to be written) is {logEnd}; " +
+                $"give an offset from {logStart} to {logEnd}, or --offset earliest or latest.");
+        }
     }
 }
 

@@ -142,14 +142,14 @@ internal sealed partial class ConsumerGroupGrain : Grain, IConsumerGroupGrain
     public async Task ResetOffsetsAsync(CommittedOffset[] offsets)
     {
         GroupId.Validate(GroupIdValue);
-        _coordinator.EnsureEmpty("reset offsets of");
+        _coordinator.EnsureEmpty("reset the offsets of");
         GroupOffsets.Validate(offsets);
         await CommitAsync(offsets);
     }
 
     public Task EnsureEmptyAsync()
     {
-        _coordinator.EnsureEmpty("reset offsets of");
+        _coordinator.EnsureEmpty("reset the offsets of");
         return Task.CompletedTask;
     }
 

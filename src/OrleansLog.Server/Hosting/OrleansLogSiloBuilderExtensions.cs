@@ -45,6 +45,8 @@ public static class OrleansLogSiloBuilderExtensions
         services.TryAddSingleton<TailMemoryBudget>();
         services.TryAddSingleton<AcknowledgedOffsets>();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ShutdownFlushReport>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ShutdownFlushReport>());
         services.AddSingleton<IConfigurationValidator, OrleansLogStorageOptionsValidator>();
 
         // Grain state goes through Orleans' own Azure Blob provider, in the same account and container as the segments, as plain

@@ -519,7 +519,7 @@ internal sealed partial class PartitionGrain
     [LoggerMessage(Level = LogLevel.Error, Message = "Partition {Topic}-{Partition} broke an invariant; deactivating so that it recovers from storage")]
     private partial void LogInvariantBroken(string topic, int partition, Exception error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Partition {Topic}-{Partition} deactivated ({Reason}) at high watermark {HighWatermark} with {PendingBytes} bytes pending")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Partition {Topic}-{Partition} deactivated ({Reason}) at high watermark {HighWatermark} with {PendingBytes} bytes pending")]
     private partial void LogDeactivated(string topic, int partition, string reason, long highWatermark, long pendingBytes);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Topic}-{Partition} deactivated with {PendingBytes} bytes not flushed")]

@@ -34,7 +34,8 @@ internal sealed partial class PartitionGrain(
     TailMemoryBudget budget,
     AcknowledgedOffsets acknowledged,
     IOptions<PartitionOptions> options,
-    ILogger<PartitionGrain> logger) : Grain, IPartitionGrain
+    ILogger<PartitionGrain> logger,
+    ShutdownFlushReport shutdownReport) : Grain, IPartitionGrain
 {
     private readonly PartitionOptions _options = options.Value;
     private readonly HotTail _tail = new();
@@ -113,6 +114,7 @@ internal sealed partial class PartitionGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        var highWatermarkBefore = _highWatermark;
         _maintenance?.Dispose();
         _stopping = true;
         _flushSignal.TrySetResult();
@@ -127,6 +129,10 @@ internal sealed partial class PartitionGrain(
         }
 
         LogDeactivated(_key.Topic, _key.Partition, reason.Description, _highWatermark, _pendingBytes);
+        if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown && _unavailable is null)
+        {
+            shutdownReport.Record(_key.Topic, _key.Partition, _highWatermark - highWatermarkBefore, _highWatermark, _pendingBytes);
+        }
         if (_unavailable is null && _pendingBytes == 0)
         {
             // Everything is durable: hand the segment over, so the next activation need not break a lease.

@@ -8,6 +8,9 @@ internal static class LocalAzuriteCommand
     /// <summary>The command that stops the local Azurite, as the README and the silo's messages spell it.</summary>
     public const string StopCommand = "dotnet run --project src/OrleansLog.Silo -- azurite stop";
 
+    /// <summary>The command that shows the local Azurite's process, ports and connection string.</summary>
+    public const string StatusCommand = "dotnet run --project src/OrleansLog.Silo -- azurite status";
+
     private const string Usage =
         "usage: OrleansLog.Silo azurite status|stop\n" +
         "  status  says whether the local Azurite for OrleansLog:Silo:AzuriteDataDirectory runs, with its process, ports and connection string\n" +

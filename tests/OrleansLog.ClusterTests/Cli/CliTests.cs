@@ -105,6 +105,16 @@ public sealed class CliTests(LogClusterFixture fixture)
 
         var read = await _cli.RunAsync("consume", topic, "--partition", "2", "--offset", "7", "--timeout", "1500");
         Assert.Equal(["7", "8", "9"], read.Lines);
+
+        // The log end offset is a valid start (it waits for new records); beyond it is an error that states the range.
+        var atEnd = await _cli.RunAsync("consume", topic, "--partition", "2", "--offset", "10", "--timeout", "500");
+        Assert.True(atEnd.ExitCode == 0 && atEnd.Lines.Length == 0, atEnd.Error);
+        var beyond = await _cli.RunAsync("consume", topic, "--partition", "2", "--offset", "1000000000000", "--timeout", "500");
+        Assert.Equal(1, beyond.ExitCode);
+        Assert.Empty(beyond.Output);
+        Assert.Equal(
+            $"orleanslog: --offset 1000000000000 is beyond the end of {topic} partition 2: its log start offset is 0 and its log end offset (the next to be written) is 10; give an offset from 0 to 10, or --offset earliest or latest.",
+            beyond.Error.Trim());
     }
 
     [Fact]
@@ -155,6 +165,42 @@ public sealed class CliTests(LogClusterFixture fixture)
         Assert.Equal(1, code);
         Assert.StartsWith("orleanslog: Cannot connect to OrleansLog at gateway 127.0.0.1:1: no gateway answered within 2 s.", error.ToString(), StringComparison.Ordinal);
         Assert.Single(error.ToString().Trim().Split('\n'));
+    }
+
+    [Fact]
+    public async Task A_missing_or_bad_settings_file_is_reported_in_one_line_with_exit_code_2()
+    {
+        var directory = Directory.CreateTempSubdirectory("orleanslog-cli-settings");
+        try
+        {
+            var badJson = Path.Combine(directory.FullName, "bad.json");
+            await File.WriteAllTextAsync(badJson, "{ not json");
+            var badProvider = Path.Combine(directory.FullName, "provider.json");
+            await File.WriteAllTextAsync(badProvider, """{ "OrleansLog": { "Clustering": { "Provider": "Bogus" } } }""");
+            string[][] cases =
+            [
+                [Path.Combine(directory.FullName, "missing.json"), "does not exist"],
+                [badJson, "is not valid JSON: "],
+                [badProvider, "are not valid: OrleansLog:Clustering:Provider 'Bogus' is unknown; use Localhost or AzureTable."],
+            ];
+            foreach (var (file, expected) in cases.Select(c => (c[0], c[1])))
+            {
+                using var output = new StringWriter();
+                using var error = new StringWriter();
+                var code = await OrleansLog.Cli.OrleansLogCli.RunAsync(
+                    ["topics", "list", "--settings", file],
+                    new OrleansLog.Cli.CliConsole(output, error, TextReader.Null, interactive: false));
+                Assert.Equal(2, code);
+                Assert.StartsWith("orleanslog: ", error.ToString(), StringComparison.Ordinal);
+                Assert.Contains(file, error.ToString(), StringComparison.Ordinal);
+                Assert.Contains(expected, error.ToString(), StringComparison.Ordinal);
+                Assert.Single(error.ToString().Trim().Split('\n'));
+            }
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
     }
 
     [Fact]

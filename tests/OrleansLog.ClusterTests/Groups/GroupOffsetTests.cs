@@ -161,9 +161,11 @@ public sealed class GroupOffsetTests(GroupClusterFixture fixture, Xunit.Abstract
 
             var refused = await Assert.ThrowsAsync<GroupNotEmptyException>(() => _log.Client.Admin.ResetOffsetsAsync(groupId, OffsetResetSpec.ToEarliest(topic), dryRun: true));
             Assert.Equal(ErrorCode.NonEmptyGroup, refused.ErrorCode);
+            Assert.StartsWith($"Cannot reset the offsets of group '{groupId}' while it has 1 members", refused.Message);
             Assert.Contains("close its consumers", refused.Message);
             await Assert.ThrowsAsync<GroupNotEmptyException>(() => _log.Client.Admin.ResetOffsetsAsync(groupId, OffsetResetSpec.ToLatest(topic)));
-            await Assert.ThrowsAsync<GroupNotEmptyException>(() => _log.Client.Admin.DeleteGroupAsync(groupId));
+            var deleteRefused = await Assert.ThrowsAsync<GroupNotEmptyException>(() => _log.Client.Admin.DeleteGroupAsync(groupId));
+            Assert.StartsWith($"Cannot delete group '{groupId}' while it has 1 members", deleteRefused.Message);
         }
 
         Assert.Equal(GroupState.Empty, (await _log.Client.Admin.DescribeGroupAsync(groupId)).State);
