@@ -24,14 +24,12 @@ public sealed class Producer<TKey, TValue> : IAsyncDisposable
     private readonly ProducerOptions _options;
     private readonly ISerializer<TKey> _keySerializer;
     private readonly ISerializer<TValue> _valueSerializer;
-    private readonly ConcurrentDictionary<TopicPartition, PartitionAccumulator> _accumulators = new();
+    private readonly ConcurrentDictionary<TopicPartition, PartitionSender> _senders = new();
     private readonly ConcurrentDictionary<string, StrongBox> _sticky = new(StringComparer.Ordinal);
-    private readonly object _bufferLock = new();
     private readonly object _orderLock = new();
     private Task _queuedBehind = Task.CompletedTask;
     private Task<long>? _producerId;
-    private long _bufferedBytes;
-    private TaskCompletionSource _bufferFreed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly BufferMemory _buffer;
     private volatile bool _disposed;
 
     internal Producer(OrleansLogClient client, ProducerOptions options, ISerializer<TKey> keySerializer, ISerializer<TValue> valueSerializer)
@@ -42,6 +40,7 @@ public sealed class Producer<TKey, TValue> : IAsyncDisposable
         _options = options;
         _keySerializer = keySerializer;
         _valueSerializer = valueSerializer;
+        _buffer = new BufferMemory(options.BufferMemory);
     }
 
     /// <summary>The settings this producer runs with.</summary>
@@ -84,13 +83,14 @@ public sealed class Producer<TKey, TValue> : IAsyncDisposable
         }
 
         var waits = new List<Task>();
-        foreach (var accumulator in _accumulators.Values)
+        foreach (var sender in _senders.Values)
         {
+            var accumulator = sender.Accumulator;
             bool start;
             lock (accumulator)
             {
                 accumulator.SealOpen();
-                start = StartSendingIfIdle(accumulator);
+                start = sender.TryClaim();
                 if (accumulator.LastSealed is { } last)
                 {
                     waits.Add(last.Completion.Task);
@@ -99,7 +99,7 @@ public sealed class Producer<TKey, TValue> : IAsyncDisposable
 
             if (start)
             {
-                _ = SendLoopAsync(accumulator);
+                _ = sender.RunAsync();
             }
         }
 
@@ -123,11 +123,11 @@ public sealed class Producer<TKey, TValue> : IAsyncDisposable
 
         await FlushAsync().ConfigureAwait(false);
         _disposed = true;
-        foreach (var accumulator in _accumulators.Values)
+        foreach (var sender in _senders.Values)
         {
-            lock (accumulator)
+            lock (sender.Accumulator)
             {
-                accumulator.Dispose();
+                sender.Accumulator.Dispose();
             }
         }
     }
@@ -136,11 +136,7 @@ public sealed class Producer<TKey, TValue> : IAsyncDisposable
     {
         var (batch, index, tp, timestamp) = await EnqueueAsync(topic, partition, message, null, cancellationToken).ConfigureAwait(false);
         var result = await batch.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return new DeliveryResult(
-            tp.Topic,
-            tp.Partition,
-            result.BaseOffset < 0 ? -1 : result.BaseOffset + index,
-            result.LogAppendTime >= 0 ? result.LogAppendTime : timestamp);
+        return DeliveryResult.Of(tp, result, index, timestamp);
     }
 
     // Records are queued strictly in call order, as Kafka's send() does: while one call waits (for metadata or buffer memory),
@@ -161,7 +157,7 @@ public sealed class Producer<TKey, TValue> : IAsyncDisposable
         {
             if (_queuedBehind.IsCompleted
                 && _client.Metadata.TryGetCached(topic, out var metadata)
-                && TryReserveBuffer(record.Size))
+                && _buffer.TryReserve(record.Size))
             {
                 return ValueTask.FromResult(Append(metadata, record));
             }
@@ -184,14 +180,14 @@ public sealed class Producer<TKey, TValue> : IAsyncDisposable
         }
 
         var metadata = await _client.Metadata.GetAsync(record.Topic, cancellationToken).ConfigureAwait(false);
-        await ReserveBufferAsync(record.Size, cancellationToken).ConfigureAwait(false);
+        await _buffer.ReserveAsync(record.Size, cancellationToken).ConfigureAwait(false);
         try
         {
             return Append(metadata, record);
         }
         catch
         {
-            ReleaseBuffer(record.Size);
+            _buffer.Release(record.Size);
             throw;
         }
     }
@@ -201,13 +197,14 @@ public sealed class Producer<TKey, TValue> : IAsyncDisposable
         var size = record.Size;
         if (size + RecordBatchHeader.Size > _options.MaxRequestSize || size + RecordBatchHeader.Size > metadata.Config.MaxMessageBytes)
         {
-            ReleaseBuffer(size);
+            _buffer.Release(size);
             throw new RecordTooLargeException($"The record is about {size} bytes; the producer sends at most {_options.MaxRequestSize} bytes per request (ProducerOptions.MaxRequestSize) and topic '{record.Topic}' accepts batches of at most {metadata.Config.MaxMessageBytes} bytes (max.message.bytes).");
         }
 
         var partition = ChoosePartition(metadata, record.ExplicitPartition, record.Key);
         var tp = new TopicPartition(record.Topic, partition);
-        var accumulator = _accumulators.GetOrAdd(tp, static (p, compression) => new PartitionAccumulator(p, compression), _options.Compression);
+        var sender = _senders.GetOrAdd(tp, NewSender);
+        var accumulator = sender.Accumulator;
         ProducerBatch batch;
         int index;
         bool start, sealedFull;
@@ -232,10 +229,10 @@ public sealed class Producer<TKey, TValue> : IAsyncDisposable
                 accumulator.SealOpen();
             }
 
-            start = StartSendingIfIdle(accumulator);
+            start = sender.TryClaim();
             if (fresh && accumulator.Open == batch && _options.Linger > TimeSpan.Zero)
             {
-                _ = LingerAsync(accumulator, batch);
+                _ = sender.LingerAsync(batch);
             }
         }
 
@@ -247,11 +244,14 @@ public sealed class Producer<TKey, TValue> : IAsyncDisposable
 
         if (start)
         {
-            _ = SendLoopAsync(accumulator);
+            _ = sender.RunAsync();
         }
 
         return (batch, index, tp, record.Timestamp);
     }
+
+    private PartitionSender NewSender(TopicPartition partition) =>
+        new(new PartitionAccumulator(partition, _options.Compression), _client, _options, _buffer, GetProducerIdAsync, () => _disposed, _logger);
 
     private int ChoosePartition(TopicDescription metadata, int? explicitPartition, byte[]? key)
     {
@@ -290,169 +290,6 @@ public sealed class Producer<TKey, TValue> : IAsyncDisposable
         }
     }
 
-    private bool StartSendingIfIdle(PartitionAccumulator accumulator)
-    {
-        if (accumulator.Sending || accumulator.Ready.Count == 0)
-        {
-            return false;
-        }
-
-        accumulator.Sending = true;
-        return true;
-    }
-
-    private async Task LingerAsync(PartitionAccumulator accumulator, ProducerBatch batch)
-    {
-        await Task.Delay(_options.Linger).ConfigureAwait(false);
-        bool start;
-        lock (accumulator)
-        {
-            if (accumulator.Open != batch || _disposed)
-            {
-                return;
-            }
-
-            accumulator.SealOpen();
-            start = StartSendingIfIdle(accumulator);
-        }
-
-        if (start)
-        {
-            await SendLoopAsync(accumulator).ConfigureAwait(false);
-        }
-    }
-
-    // One loop per partition at a time: takes every sealed batch (up to MaxRequestSize) into one append call, so
-    // order is kept and whatever piled up during a call travels in the next one.
-    private async Task SendLoopAsync(PartitionAccumulator accumulator)
-    {
-        var batches = new List<ProducerBatch>();
-        while (true)
-        {
-            batches.Clear();
-            lock (accumulator)
-            {
-                if (accumulator.Ready.Count == 0 && accumulator.Open is { } open
-                    && (_options.Linger == TimeSpan.Zero || Environment.TickCount64 - open.CreatedAt >= _options.Linger.TotalMilliseconds))
-                {
-                    accumulator.SealOpen();
-                }
-
-                var bytes = 0;
-                while (accumulator.Ready.TryPeek(out var next) && (batches.Count == 0 || bytes + next.Bytes!.Length <= _options.MaxRequestSize))
-                {
-                    batches.Add(accumulator.Ready.Dequeue());
-                    bytes += next.Bytes!.Length;
-                }
-
-                if (batches.Count == 0)
-                {
-                    accumulator.Sending = false;
-                    return;
-                }
-            }
-
-            await SendAsync(accumulator, batches).ConfigureAwait(false);
-            long freed = 0;
-            foreach (var batch in batches)
-            {
-                freed += batch.BufferedBytes;
-            }
-
-            ReleaseBuffer(freed);
-        }
-    }
-
-    private async Task SendAsync(PartitionAccumulator accumulator, List<ProducerBatch> batches)
-    {
-        var partition = accumulator.Partition;
-        var idempotent = _options.IsIdempotent;
-        byte[]? payload = idempotent ? null : Concatenate(batches);
-        var deadline = Environment.TickCount64 + (long)_options.DeliveryTimeout.TotalMilliseconds;
-        var backoff = _options.RetryBackoff;
-        var retries = 0;
-        if (_options.Acks == Acks.None)
-        {
-            // acks=None: the records count as sent now; the call still runs so that order per partition is kept.
-            foreach (var batch in batches)
-            {
-                batch.Complete(new AppendResult(-1, -1, -1), offsetsKnown: false);
-            }
-        }
-
-        while (true)
-        {
-            try
-            {
-                var metadata = await _client.Metadata.GetAsync(partition.Topic).ConfigureAwait(false);
-                var grain = _client.GrainFactory.GetPartition(partition.Topic, metadata.TopicId, partition.Partition);
-                if (payload is null)
-                {
-                    // Sequence numbers are given once, before the first attempt: every retry resends the same bytes, which is
-                    // what lets the partition recognise a retry of a batch that already landed.
-                    var producerId = await GetProducerIdAsync().ConfigureAwait(false);
-                    foreach (var batch in batches)
-                    {
-                        RecordBatch.SetProducerState(batch.Bytes, producerId, accumulator.ProducerEpoch, accumulator.NextSequence);
-                        accumulator.NextSequence += batch.RecordCount;
-                    }
-
-                    payload = Concatenate(batches);
-                }
-
-                // The deadline bounds the call too: a partition stuck on storage must not hold the record past delivery.timeout.ms.
-                var remaining = TimeSpan.FromMilliseconds(Math.Max(1, deadline - Environment.TickCount64));
-                var result = await grain.AppendAsync(payload, _options.Acks).WaitAsync(remaining).ConfigureAwait(false);
-                long recordsBefore = 0;
-                for (var i = 0; i < batches.Count; i++)
-                {
-                    batches[i].Complete(result with { BaseOffset = result.BaseOffsetOf(i, recordsBefore) }, offsetsKnown: _options.Acks != Acks.None);
-                    recordsBefore += batches[i].RecordCount;
-                }
-
-                var topic = new KeyValuePair<string, object?>("topic", partition.Topic);
-                ClientMetrics.ProducedRecords.Add(recordsBefore, topic);
-                ClientMetrics.ProducedBytes.Add(payload.Length, topic);
-
-                return;
-            }
-            catch (Exception e) when (Environment.TickCount64 < deadline && (Retry.IsTransient(e) || e is UnknownTopicException))
-            {
-                if (e is UnknownTopicException)
-                {
-                    // The cached topic id may be stale (the topic was re-created); a refresh throws if the topic is really gone.
-                    _client.Metadata.Invalidate(partition.Topic);
-                    try
-                    {
-                        await _client.Metadata.RefreshAsync(partition.Topic).ConfigureAwait(false);
-                    }
-                    catch (Exception refresh)
-                    {
-                        FailAll(accumulator, batches, refresh, sequenced: payload is not null && idempotent);
-                        return;
-                    }
-                }
-
-                ClientMetrics.Retries.Add(1, ClientMetrics.Failure("produce", partition.Topic, e));
-                if (retries++ == 0)
-                {
-                    ClientLog.SendRetrying(_logger, partition.Topic, partition.Partition, e.GetType().Name, e.Message);
-                }
-
-                await Task.Delay(backoff).ConfigureAwait(false);
-                backoff = Retry.NextBackoff(backoff, _options.RetryBackoffMax);
-            }
-            catch (Exception e)
-            {
-                var error = Environment.TickCount64 >= deadline && (Retry.IsTransient(e) || e is UnknownTopicException)
-                    ? new DeliveryTimeoutException($"Records for {partition.Topic}-{partition.Partition} were not acknowledged within {_options.DeliveryTimeout.TotalSeconds:0.#} s (ProducerOptions.DeliveryTimeout, Kafka's delivery.timeout.ms); the last error was: {e.Message}", e)
-                    : e;
-                FailAll(accumulator, batches, error, sequenced: payload is not null && idempotent);
-                return;
-            }
-        }
-    }
-
     private Task<long> GetProducerIdAsync()
     {
         // One id per producer, fetched on first send; a failed fetch is retried by the next send.
@@ -463,97 +300,6 @@ public sealed class Producer<TKey, TValue> : IAsyncDisposable
         }
 
         return id;
-    }
-
-    private void FailAll(PartitionAccumulator accumulator, List<ProducerBatch> batches, Exception error, bool sequenced)
-    {
-        var partition = accumulator.Partition;
-        ClientMetrics.Errors.Add(1, ClientMetrics.Failure("produce", partition.Topic, error));
-        ClientLog.DeliveryFailed(_logger, batches.Sum(b => b.RecordCount), partition.Topic, partition.Partition, error.Message);
-        if (sequenced)
-        {
-            // Whether the failed batches landed is unknown, so the partition's next sequence is too: a new epoch starts at 0,
-            // as Kafka's producer does after a batch expires.
-            accumulator.ProducerEpoch++;
-            accumulator.NextSequence = 0;
-            ClientLog.EpochBumped(_logger, accumulator.ProducerEpoch, partition.Topic, partition.Partition);
-        }
-
-        foreach (var batch in batches)
-        {
-            batch.Fail(error);
-        }
-    }
-
-    private static byte[] Concatenate(List<ProducerBatch> batches)
-    {
-        if (batches.Count == 1)
-        {
-            return batches[0].Bytes!;
-        }
-
-        var size = 0;
-        foreach (var batch in batches)
-        {
-            size += batch.Bytes!.Length;
-        }
-
-        var payload = GC.AllocateUninitializedArray<byte>(size);
-        var position = 0;
-        foreach (var batch in batches)
-        {
-            batch.Bytes!.CopyTo(payload, position);
-            position += batch.Bytes.Length;
-        }
-
-        return payload;
-    }
-
-    private bool TryReserveBuffer(long size)
-    {
-        lock (_bufferLock)
-        {
-            if (_bufferedBytes + size <= _options.BufferMemory || _bufferedBytes == 0)
-            {
-                _bufferedBytes += size;
-                return true;
-            }
-
-            return false;
-        }
-    }
-
-    private async ValueTask ReserveBufferAsync(long size, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            Task wait;
-            lock (_bufferLock)
-            {
-                if (_bufferedBytes + size <= _options.BufferMemory || _bufferedBytes == 0)
-                {
-                    _bufferedBytes += size;
-                    return;
-                }
-
-                wait = _bufferFreed.Task;
-            }
-
-            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private void ReleaseBuffer(long size)
-    {
-        TaskCompletionSource freed;
-        lock (_bufferLock)
-        {
-            _bufferedBytes -= size;
-            freed = _bufferFreed;
-            _bufferFreed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        }
-
-        freed.TrySetResult();
     }
 
     private static int EstimateSize(byte[]? key, byte[]? value, IReadOnlyList<RecordHeader>? headers)

@@ -24,31 +24,29 @@ internal sealed class ProducerBatch(TopicPartition partition)
     public void AddHandler(int index, long timestamp, Action<DeliveryResult, Exception?> handler) =>
         (_handlers ??= []).Add((index, timestamp, handler));
 
+    /// <summary>Completes every record of the batch; without <paramref name="offsetsKnown"/> (acks=none) their offsets are -1.</summary>
     public void Complete(AppendResult result, bool offsetsKnown)
     {
+        result = offsetsKnown ? result : result with { BaseOffset = -1 };
         if (_handlers is not null)
         {
             foreach (var (index, timestamp, handler) in _handlers)
             {
-                var delivered = new DeliveryResult(
-                    Partition.Topic,
-                    Partition.Partition,
-                    offsetsKnown ? result.BaseOffset + index : -1,
-                    result.LogAppendTime >= 0 ? result.LogAppendTime : timestamp);
-                Invoke(handler, delivered, null);
+                Invoke(handler, DeliveryResult.Of(Partition, result, index, timestamp), null);
             }
         }
 
-        Completion.TrySetResult(offsetsKnown ? result : result with { BaseOffset = -1 });
+        Completion.TrySetResult(result);
     }
 
+    /// <summary>Fails every record of the batch with <paramref name="error"/>.</summary>
     public void Fail(Exception error)
     {
         if (_handlers is not null)
         {
             foreach (var (_, timestamp, handler) in _handlers)
             {
-                Invoke(handler, new DeliveryResult(Partition.Topic, Partition.Partition, -1, timestamp), error);
+                Invoke(handler, DeliveryResult.Of(Partition, new AppendResult(-1, -1, -1), 0, timestamp), error);
             }
         }
 
