@@ -1,6 +1,10 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using OrleansLog.Client.Hosting;
 
 namespace OrleansLog.Testing;
 
@@ -194,5 +198,27 @@ public sealed class SiloProcess : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Starts an app host with an Orleans client (and the OrleansLog client) connected to the bundled silo's gateway on <paramref name="gatewayPort"/>.</summary>
+    public static async Task<IHost> ConnectAsync(int gatewayPort)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.UseOrleansClient(client =>
+        {
+            client.UseStaticClustering(new IPEndPoint(IPAddress.Loopback, gatewayPort));
+
+            // The bundled silo's default cluster and service ids.
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = "orleanslog";
+                o.ServiceId = "orleanslog";
+            });
+        });
+        builder.Services.AddOrleansLogClient();
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
     }
 }

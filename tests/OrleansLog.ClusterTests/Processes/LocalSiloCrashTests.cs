@@ -1,11 +1,5 @@
-using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Orleans.Configuration;
 using OrleansLog.Client;
-using OrleansLog.Client.Hosting;
-using OrleansLog.ClusterTests.Durability;
 using OrleansLog.Development;
 using OrleansLog.Partitions;
 using Xunit.Abstractions;
@@ -37,7 +31,7 @@ public sealed class LocalSiloCrashTests(ITestOutputHelper output)
             {
                 await first.WaitHealthyAsync(TimeSpan.FromSeconds(120));
                 azuriteProcess = (await LocalAzurite.FindRunningAsync(dataDirectory))!.ProcessId;
-                using var client = await ConnectAsync(first.GatewayPort);
+                using var client = await SiloProcess.ConnectAsync(first.GatewayPort);
                 var log = client.Services.GetRequiredService<OrleansLogClient>();
                 await log.Admin.CreateTopicAsync(Topic, Partitions);
 
@@ -84,7 +78,7 @@ public sealed class LocalSiloCrashTests(ITestOutputHelper output)
             await using var second = SiloProcess.Start(settings);
             await second.WaitHealthyAsync(TimeSpan.FromSeconds(120));
             Assert.Contains($"Reusing Azurite (process {azuriteProcess})", second.Output, StringComparison.Ordinal);
-            using var reader = await ConnectAsync(second.GatewayPort);
+            using var reader = await SiloProcess.ConnectAsync(second.GatewayPort);
             var readLog = reader.Services.GetRequiredService<OrleansLogClient>();
             var grains = reader.Services.GetRequiredService<IClusterClient>();
             var topicId = (await readLog.Admin.DescribeTopicAsync(Topic)).TopicId;
@@ -124,25 +118,5 @@ public sealed class LocalSiloCrashTests(ITestOutputHelper output)
             Assert.Equal(0, stop.ExitCode);
             Assert.Contains("it saved its data", stop.Output, StringComparison.Ordinal);
         }
-    }
-
-    private static async Task<IHost> ConnectAsync(int gatewayPort)
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.UseOrleansClient(client =>
-        {
-            client.UseStaticClustering(new IPEndPoint(IPAddress.Loopback, gatewayPort));
-            // The bundled silo's default cluster and service ids.
-            client.Configure<ClusterOptions>(o =>
-            {
-                o.ClusterId = "orleanslog";
-                o.ServiceId = "orleanslog";
-            });
-        });
-        builder.Services.AddOrleansLogClient();
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
     }
 }

@@ -1,11 +1,6 @@
-using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Orleans.Configuration;
 using OrleansLog.Client;
-using OrleansLog.Client.Hosting;
 using OrleansLog.Development;
 using OrleansLog.Partitions;
 using Xunit.Abstractions;
@@ -29,7 +24,7 @@ public sealed class SiloShutdownTests(ITestOutputHelper output)
             {
                 await first.WaitHealthyAsync(TimeSpan.FromSeconds(120));
                 azuriteProcess = (await LocalAzurite.FindRunningAsync(dataDirectory))!.ProcessId;
-                using (var client = await ConnectAsync(first.GatewayPort))
+                using (var client = await SiloProcess.ConnectAsync(first.GatewayPort))
                 {
                     var log = client.Services.GetRequiredService<OrleansLogClient>();
 
@@ -53,7 +48,7 @@ public sealed class SiloShutdownTests(ITestOutputHelper output)
 
             await using var second = SiloProcess.Start(settings);
             await second.WaitHealthyAsync(TimeSpan.FromSeconds(120));
-            using var reader = await ConnectAsync(second.GatewayPort);
+            using var reader = await SiloProcess.ConnectAsync(second.GatewayPort);
             var readLog = reader.Services.GetRequiredService<OrleansLogClient>();
             Assert.Equal(300, (await readLog.Admin.ListOffsetAsync(new TopicPartition(Topic, 0), OffsetSpec.Latest)).Offset);
         }
@@ -63,24 +58,5 @@ public sealed class SiloShutdownTests(ITestOutputHelper output)
             output.WriteLine(stop.Output + stop.Error);
             Directory.Delete(dataDirectory, recursive: true);
         }
-    }
-
-    private static async Task<IHost> ConnectAsync(int gatewayPort)
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.UseOrleansClient(client =>
-        {
-            client.UseStaticClustering(new IPEndPoint(IPAddress.Loopback, gatewayPort));
-            client.Configure<ClusterOptions>(o =>
-            {
-                o.ClusterId = "orleanslog";
-                o.ServiceId = "orleanslog";
-            });
-        });
-        builder.Services.AddOrleansLogClient();
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
     }
 }
