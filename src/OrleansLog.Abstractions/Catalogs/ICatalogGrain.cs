@@ -9,13 +9,13 @@ public interface ICatalogGrain : IGrainWithStringKey
 {
     /// <summary>Records that a name exists.</summary>
     [Alias("Add")]
-    Task AddAsync(string name);
+    Task AddAsync(string name, CancellationToken cancellationToken = default);
 
     /// <summary>Records that a name was deleted.</summary>
     [Alias("Remove")]
-    Task RemoveAsync(string name);
+    Task RemoveAsync(string name, CancellationToken cancellationToken = default);
 
     /// <summary>Lists the names in ordinal order.</summary>
     [Alias("List")]
-    Task<string[]> ListAsync();
+    Task<string[]> ListAsync(CancellationToken cancellationToken = default);
 }

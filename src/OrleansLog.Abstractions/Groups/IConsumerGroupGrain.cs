@@ -9,7 +9,7 @@ public interface IConsumerGroupGrain : IGrainWithStringKey
 {
     /// <summary>Adds a member (or, for a known <see cref="JoinGroupRequest.InstanceId"/>, replaces it) and returns its member id and first assignment.</summary>
     [Alias("Join")]
-    Task<MemberAssignment> JoinAsync(JoinGroupRequest request);
+    Task<MemberAssignment> JoinAsync(JoinGroupRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Keeps the member's session alive and reports the partitions it owns (so revoked ones can move on); returns at once when the member has
@@ -17,43 +17,43 @@ public interface IConsumerGroupGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Heartbeat")]
     [ResponseTimeout("00:01:00")]
-    Task<MemberAssignment> HeartbeatAsync(string memberId, TopicPartition[] ownedPartitions, TimeSpan maxWait);
+    Task<MemberAssignment> HeartbeatAsync(string memberId, TopicPartition[] ownedPartitions, TimeSpan maxWait, CancellationToken cancellationToken = default);
 
     /// <summary>Removes the member at once; its partitions move without waiting for its session to expire. A static member keeps its place until its session expires.</summary>
     [Alias("Leave")]
-    Task LeaveAsync(string memberId);
+    Task LeaveAsync(string memberId, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Commits a member's offsets, fenced by member id, generation and ownership: throws <see cref="Errors.UnknownMemberException"/>,
     /// <see cref="Errors.FencedInstanceIdException"/> or <see cref="Errors.IllegalGenerationException"/> when the member may not commit them.
     /// </summary>
     [Alias("CommitOffsets")]
-    Task CommitOffsetsAsync(string memberId, int generation, CommittedOffset[] offsets);
+    Task CommitOffsetsAsync(string memberId, int generation, CommittedOffset[] offsets, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Commits offsets for a consumer outside the group (one that assigns its partitions itself), which only an empty group accepts: throws
     /// <see cref="Errors.UnknownMemberException"/> while the group has members.
     /// </summary>
     [Alias("CommitStandaloneOffsets")]
-    Task CommitStandaloneOffsetsAsync(CommittedOffset[] offsets);
+    Task CommitStandaloneOffsetsAsync(CommittedOffset[] offsets, CancellationToken cancellationToken = default);
 
     /// <summary>The committed offsets of <paramref name="partitions"/>, or of every partition when null; partitions without a commit are left out.</summary>
     [Alias("FetchOffsets")]
-    Task<CommittedOffset[]> FetchOffsetsAsync(TopicPartition[]? partitions);
+    Task<CommittedOffset[]> FetchOffsetsAsync(TopicPartition[]? partitions, CancellationToken cancellationToken = default);
 
     /// <summary>Describes the group: state, generation, members, assignments and committed offsets.</summary>
     [Alias("Describe")]
-    Task<GroupDescription> DescribeAsync();
+    Task<GroupDescription> DescribeAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Overwrites committed offsets; throws <see cref="Errors.GroupNotEmptyException"/> while the group has members.</summary>
     [Alias("ResetOffsets")]
-    Task ResetOffsetsAsync(CommittedOffset[] offsets);
+    Task ResetOffsetsAsync(CommittedOffset[] offsets, CancellationToken cancellationToken = default);
 
     /// <summary>Throws <see cref="Errors.GroupNotEmptyException"/> while the group has members (a dry-run offset reset calls this).</summary>
     [Alias("EnsureEmpty")]
-    Task EnsureEmptyAsync();
+    Task EnsureEmptyAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Deletes the group and its committed offsets; throws <see cref="Errors.GroupNotEmptyException"/> while it has members.</summary>
     [Alias("Delete")]
-    Task DeleteAsync();
+    Task DeleteAsync(CancellationToken cancellationToken = default);
 }

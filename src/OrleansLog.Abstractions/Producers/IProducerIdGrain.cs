@@ -10,5 +10,5 @@ public interface IProducerIdGrain : IGrainWithIntegerKey
 
     /// <summary>Returns a producer id no other producer got or will get.</summary>
     [Alias("NextProducerId")]
-    Task<long> NextProducerIdAsync();
+    Task<long> NextProducerIdAsync(CancellationToken cancellationToken = default);
 }

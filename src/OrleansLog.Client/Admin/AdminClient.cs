@@ -30,7 +30,7 @@ public sealed class AdminClient
 
     /// <summary>Lists the topic names.</summary>
     public async Task<IReadOnlyList<string>> ListTopicsAsync(CancellationToken cancellationToken = default) =>
-        await _grains.GetCatalog(CatalogNames.Topics).ListAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _grains.GetCatalog(CatalogNames.Topics).ListAsync(cancellationToken).ConfigureAwait(false);
 
     /// <summary>Describes a topic; throws <see cref="Errors.UnknownTopicException"/> if it does not exist.</summary>
     public Task<TopicDescription> DescribeTopicAsync(string topic, CancellationToken cancellationToken = default)
@@ -110,8 +110,8 @@ public sealed class AdminClient
     /// <summary>Lists the consumer groups with their state and member count.</summary>
     public async Task<IReadOnlyList<ConsumerGroupListing>> ListGroupsAsync(CancellationToken cancellationToken = default)
     {
-        var ids = await _grains.GetCatalog(CatalogNames.Groups).ListAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-        var descriptions = await Task.WhenAll(ids.Select(id => Group(id).DescribeAsync())).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var ids = await _grains.GetCatalog(CatalogNames.Groups).ListAsync(cancellationToken).ConfigureAwait(false);
+        var descriptions = await Task.WhenAll(ids.Select(id => Group(id).DescribeAsync(cancellationToken))).ConfigureAwait(false);
         return [.. descriptions.Select(d => new ConsumerGroupListing(d.GroupId, d.State, d.Members.Length))];
     }
 
@@ -119,7 +119,7 @@ public sealed class AdminClient
     public Task<GroupDescription> DescribeGroupAsync(string groupId, CancellationToken cancellationToken = default)
     {
         GroupId.Validate(groupId);
-        return Group(groupId).DescribeAsync().WaitAsync(cancellationToken);
+        return Group(groupId).DescribeAsync(cancellationToken);
     }
 
     /// <summary>
@@ -177,7 +177,7 @@ public sealed class AdminClient
     public async Task<IReadOnlyList<CommittedOffset>> FetchCommittedOffsetsAsync(string groupId, string? topic = null, CancellationToken cancellationToken = default)
     {
         GroupId.Validate(groupId);
-        var offsets = await Group(groupId).FetchOffsetsAsync(null).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var offsets = await Group(groupId).FetchOffsetsAsync(null, cancellationToken).ConfigureAwait(false);
         return topic is null ? offsets : [.. offsets.Where(o => o.Topic == topic)];
     }
 
@@ -185,7 +185,7 @@ public sealed class AdminClient
     public async Task DeleteGroupAsync(string groupId, CancellationToken cancellationToken = default)
     {
         GroupId.Validate(groupId);
-        await Group(groupId).DeleteAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        await Group(groupId).DeleteAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -196,7 +196,7 @@ public sealed class AdminClient
     {
         GroupId.Validate(groupId);
         var group = Group(groupId);
-        await group.EnsureEmptyAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        await group.EnsureEmptyAsync(cancellationToken).ConfigureAwait(false);
         var topic = await _metadata.RefreshAsync(spec.Topic, cancellationToken).ConfigureAwait(false);
         if (!Enum.IsDefined(spec.Kind))
         {
@@ -217,7 +217,7 @@ public sealed class AdminClient
             }
         }
 
-        var committed = (await group.FetchOffsetsAsync([.. partitions.Select(p => new TopicPartition(spec.Topic, p))]).WaitAsync(cancellationToken).ConfigureAwait(false))
+        var committed = (await group.FetchOffsetsAsync([.. partitions.Select(p => new TopicPartition(spec.Topic, p))], cancellationToken).ConfigureAwait(false))
             .ToDictionary(o => o.Partition, o => o.Offset);
         var results = new List<OffsetResetResult>(partitions.Count);
         foreach (var partition in partitions)
@@ -229,7 +229,7 @@ public sealed class AdminClient
 
         if (!dryRun)
         {
-            await group.ResetOffsetsAsync([.. results.Select(r => new CommittedOffset(r.Topic, r.Partition, r.NewOffset))]).WaitAsync(cancellationToken).ConfigureAwait(false);
+            await group.ResetOffsetsAsync([.. results.Select(r => new CommittedOffset(r.Topic, r.Partition, r.NewOffset))], cancellationToken).ConfigureAwait(false);
         }
 
         return results;

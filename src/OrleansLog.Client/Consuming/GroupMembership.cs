@@ -100,13 +100,13 @@ internal sealed class GroupMembership(IConsumerGroupGrain group, ConsumerOptions
                         SessionTimeout = options.SessionTimeout,
                         RebalanceTimeout = options.RebalanceTimeout,
                         Assignor = options.PartitionAssignmentStrategy,
-                    }).WaitAsync(cancellationToken).ConfigureAwait(false);
+                    }, cancellationToken).ConfigureAwait(false);
                     _memberId = assignment.MemberId;
                     ClientLog.Joined(logger, options.GroupId!, assignment.MemberId, assignment.Generation);
                 }
                 else
                 {
-                    assignment = await group.HeartbeatAsync(_memberId, Owned(), options.HeartbeatInterval).WaitAsync(cancellationToken).ConfigureAwait(false);
+                    assignment = await group.HeartbeatAsync(_memberId, Owned(), options.HeartbeatInterval, cancellationToken).ConfigureAwait(false);
                 }
 
                 lastContact = Environment.TickCount64;

@@ -47,20 +47,20 @@ internal sealed class OffsetCommitter(
         var member = membership();
         if (member is null)
         {
-            await target.CommitStandaloneOffsetsAsync([.. commits]).WaitAsync(cancellationToken).ConfigureAwait(false);
+            await target.CommitStandaloneOffsetsAsync([.. commits], cancellationToken).ConfigureAwait(false);
         }
         else
         {
             var memberId = member.MemberId ?? throw new UnknownMemberException($"This consumer is not a member of group '{options.GroupId}' right now (it is joining, or its session expired); commit after partitions are assigned.");
             try
             {
-                await target.CommitOffsetsAsync(memberId, member.Generation, [.. commits]).WaitAsync(cancellationToken).ConfigureAwait(false);
+                await target.CommitOffsetsAsync(memberId, member.Generation, [.. commits], cancellationToken).ConfigureAwait(false);
             }
             catch (IllegalGenerationException)
             {
                 // The generation moved on while this consumer still owns the partitions (another member joined or left): refresh it and commit once more.
                 await member.RefreshAsync().ConfigureAwait(false);
-                await target.CommitOffsetsAsync(memberId, member.Generation, [.. commits]).WaitAsync(cancellationToken).ConfigureAwait(false);
+                await target.CommitOffsetsAsync(memberId, member.Generation, [.. commits], cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -75,7 +75,7 @@ internal sealed class OffsetCommitter(
     {
         var target = group ?? throw new InvalidGroupIdException("This consumer has no ConsumerOptions.GroupId, so it has no committed offsets; set GroupId.");
         var asked = partitions.ToList();
-        var found = await target.FetchOffsetsAsync([.. asked]).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var found = await target.FetchOffsetsAsync([.. asked], cancellationToken).ConfigureAwait(false);
         var byPartition = found.ToDictionary(o => o.TopicPartition, o => o.Offset);
         return [.. asked.Select(p => new TopicPartitionOffset(p.Topic, p.Partition, byPartition.GetValueOrDefault(p, Offset.Unset)))];
     }
@@ -83,7 +83,7 @@ internal sealed class OffsetCommitter(
     /// <summary>The group's committed offset for one partition, or -1: where a group consumer starts fetching it.</summary>
     public async Task<long> CommittedOffsetAsync(TopicPartition partition, CancellationToken cancellationToken)
     {
-        var found = await group!.FetchOffsetsAsync([partition]).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var found = await group!.FetchOffsetsAsync([partition], cancellationToken).ConfigureAwait(false);
         return found.Length == 0 ? -1 : found[0].Offset;
     }
 

@@ -7,7 +7,7 @@ namespace OrleansLog.Catalogs;
 internal sealed class CatalogGrain(
     [PersistentState("catalog", OrleansLogSiloBuilderExtensions.StorageName)] IPersistentState<CatalogState> state) : Grain, ICatalogGrain
 {
-    public async Task AddAsync(string name)
+    public async Task AddAsync(string name, CancellationToken cancellationToken)
     {
         if (state.State.Names.Add(name))
         {
@@ -15,7 +15,7 @@ internal sealed class CatalogGrain(
         }
     }
 
-    public async Task RemoveAsync(string name)
+    public async Task RemoveAsync(string name, CancellationToken cancellationToken)
     {
         if (state.State.Names.Remove(name))
         {
@@ -23,7 +23,7 @@ internal sealed class CatalogGrain(
         }
     }
 
-    public Task<string[]> ListAsync()
+    public Task<string[]> ListAsync(CancellationToken cancellationToken)
     {
         var names = state.State.Names.ToArray();
         Array.Sort(names, StringComparer.Ordinal);

@@ -71,7 +71,7 @@ internal sealed partial class ConsumerGroupGrain : Grain, IConsumerGroupGrain
         });
     }
 
-    public async Task<MemberAssignment> JoinAsync(JoinGroupRequest request)
+    public async Task<MemberAssignment> JoinAsync(JoinGroupRequest request, CancellationToken cancellationToken)
     {
         GroupId.Validate(GroupIdValue);
         GroupCoordinator.ValidateJoin(request);
@@ -88,7 +88,7 @@ internal sealed partial class ConsumerGroupGrain : Grain, IConsumerGroupGrain
         return assignment;
     }
 
-    public async Task<MemberAssignment> HeartbeatAsync(string memberId, TopicPartition[] ownedPartitions, TimeSpan maxWait)
+    public async Task<MemberAssignment> HeartbeatAsync(string memberId, TopicPartition[] ownedPartitions, TimeSpan maxWait, CancellationToken cancellationToken)
     {
         // The session is measured from the heartbeat's arrival only: a crashed member's last poll returning later must not extend it.
         if (_coordinator.Heartbeat(memberId, ownedPartitions))
@@ -101,7 +101,9 @@ internal sealed partial class ConsumerGroupGrain : Grain, IConsumerGroupGrain
         if (maxWait > TimeSpan.Zero && SameSet(response.Partitions, ownedPartitions))
         {
             // Nothing for the member to do: wait for the group to change (or the heartbeat interval to pass), well within the call's response timeout.
-            await Task.WhenAny(_changed.Task, Task.Delay(maxWait < MaxHeartbeatWait ? maxWait : MaxHeartbeatWait, _time));
+            // A member that stops (or a caller that gives up) cancels the call, which ends the wait at once.
+            await Task.WhenAny(_changed.Task, Task.Delay(maxWait < MaxHeartbeatWait ? maxWait : MaxHeartbeatWait, _time, cancellationToken));
+            cancellationToken.ThrowIfCancellationRequested();
             await _membershipWriter.FlushAsync();
             response = _coordinator.Assignment(memberId);
         }
@@ -109,7 +111,7 @@ internal sealed partial class ConsumerGroupGrain : Grain, IConsumerGroupGrain
         return response;
     }
 
-    public async Task LeaveAsync(string memberId)
+    public async Task LeaveAsync(string memberId, CancellationToken cancellationToken)
     {
         if (_coordinator.Leave(memberId))
         {
@@ -118,7 +120,7 @@ internal sealed partial class ConsumerGroupGrain : Grain, IConsumerGroupGrain
         }
     }
 
-    public async Task CommitOffsetsAsync(string memberId, int generation, CommittedOffset[] offsets)
+    public async Task CommitOffsetsAsync(string memberId, int generation, CommittedOffset[] offsets, CancellationToken cancellationToken)
     {
         GroupId.Validate(GroupIdValue);
         GroupOffsets.Validate(offsets);
@@ -126,7 +128,7 @@ internal sealed partial class ConsumerGroupGrain : Grain, IConsumerGroupGrain
         await CommitAsync(offsets);
     }
 
-    public async Task CommitStandaloneOffsetsAsync(CommittedOffset[] offsets)
+    public async Task CommitStandaloneOffsetsAsync(CommittedOffset[] offsets, CancellationToken cancellationToken)
     {
         GroupId.Validate(GroupIdValue);
         GroupOffsets.Validate(offsets);
@@ -134,12 +136,12 @@ internal sealed partial class ConsumerGroupGrain : Grain, IConsumerGroupGrain
         await CommitAsync(offsets);
     }
 
-    public Task<CommittedOffset[]> FetchOffsetsAsync(TopicPartition[]? partitions) => Task.FromResult(_offsets.Get(partitions));
+    public Task<CommittedOffset[]> FetchOffsetsAsync(TopicPartition[]? partitions, CancellationToken cancellationToken) => Task.FromResult(_offsets.Get(partitions));
 
-    public Task<GroupDescription> DescribeAsync() => Task.FromResult(new GroupDescription(
+    public Task<GroupDescription> DescribeAsync(CancellationToken cancellationToken) => Task.FromResult(new GroupDescription(
         GroupIdValue, _coordinator.State(_exists), _coordinator.Generation, _coordinator.Assignor, _coordinator.DescribeMembers(), _offsets.Get(null), RuntimeIdentity));
 
-    public async Task ResetOffsetsAsync(CommittedOffset[] offsets)
+    public async Task ResetOffsetsAsync(CommittedOffset[] offsets, CancellationToken cancellationToken)
     {
         GroupId.Validate(GroupIdValue);
         _coordinator.EnsureEmpty("reset the offsets of");
@@ -147,13 +149,13 @@ internal sealed partial class ConsumerGroupGrain : Grain, IConsumerGroupGrain
         await CommitAsync(offsets);
     }
 
-    public Task EnsureEmptyAsync()
+    public Task EnsureEmptyAsync(CancellationToken cancellationToken)
     {
         _coordinator.EnsureEmpty("reset the offsets of");
         return Task.CompletedTask;
     }
 
-    public async Task DeleteAsync()
+    public async Task DeleteAsync(CancellationToken cancellationToken)
     {
         if (!_exists)
         {

@@ -18,7 +18,7 @@ internal sealed class ProducerIdGrain(
     private long _next;
     private long _end;
 
-    public async Task<long> NextProducerIdAsync()
+    public async Task<long> NextProducerIdAsync(CancellationToken cancellationToken)
     {
         if (_next >= _end)
         {

@@ -255,4 +255,26 @@ public sealed class ConsumerGroupTests(GroupClusterFixture fixture, ITestOutputH
         Assert.Equal(0, steady.Consumer.Assignment.Sum(p => ownership.RevocationsOf("steady", p)));
         ownership.ReplayAndCheck();
     }
+
+    [Fact]
+    public async Task Cancelling_a_long_poll_heartbeat_ends_it_and_the_member_keeps_its_place()
+    {
+        var topic = LogCluster.NewTopic("groups-cancel");
+        await _log.CreateTopicAsync(topic, 2);
+        var group = _log.Cluster.Client.GetGrain<IConsumerGroupGrain>(GroupTestHelpers.NewGroup("cancel"));
+        var joined = await group.JoinAsync(new JoinGroupRequest { ClientId = "cancel", Topics = [topic] });
+        Assert.Equal(2, joined.Partitions.Length);
+
+        // Nothing changes in the group, so this heartbeat would wait its full 30 s; the caller gives up after 300 ms.
+        using var giveUp = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var clock = Stopwatch.StartNew();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => group.HeartbeatAsync(joined.MemberId, joined.Partitions, TimeSpan.FromSeconds(30), giveUp.Token));
+        output.WriteLine($"cancelled after {clock.ElapsedMilliseconds} ms");
+        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(20));
+
+        var again = await group.HeartbeatAsync(joined.MemberId, joined.Partitions, TimeSpan.Zero);
+        Assert.Equal((joined.MemberId, joined.Generation), (again.MemberId, again.Generation));
+        Assert.Equal(joined.Partitions, again.Partitions);
+        await group.LeaveAsync(joined.MemberId);
+    }
 }
