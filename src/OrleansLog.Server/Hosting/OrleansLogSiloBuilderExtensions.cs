@@ -29,6 +29,10 @@ public static class OrleansLogSiloBuilderExtensions
             storage.Configure(configureStorage);
         }
 
+        storage.Validate(
+            o => o.ValidateRequestSettings() is null,
+            "OrleansLog:Storage request settings are out of range: RequestTimeout must be positive, MaxRetries 0 to 10, MaxConcurrentRequests at least 1.");
+
         var partitions = services.AddOptions<PartitionOptions>();
         if (configurePartitions is not null)
         {

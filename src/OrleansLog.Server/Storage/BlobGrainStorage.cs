@@ -16,7 +16,9 @@ namespace OrleansLog.Storage;
 /// A write is conditional on the ETag the activation last read or wrote (or on there being no blob
 /// when it has none), so a second activation of a grain, or any other writer, makes a stale
 /// activation fail with <see cref="InconsistentStateException"/> instead of overwriting newer
-/// state. Transient storage failures are retried by the Azure SDK and otherwise surface as they are.
+/// state. Transient storage failures are retried by the Azure SDK; a request that gets no answer within the client's network
+/// timeout and retries fails with OrleansLog's <see cref="OrleansLog.Errors.StorageException"/> naming the state and blob; other
+/// failures surface as they are.
 /// </remarks>
 public sealed partial class BlobGrainStorage : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
 {
@@ -89,6 +91,11 @@ public sealed partial class BlobGrainStorage : IGrainStorage, ILifecycleParticip
         catch (Exception exception)
         {
             LogReadFailed(_logger, exception, stateName, grainId, blobName);
+            if (StorageFailures.IsUnanswered(exception, CancellationToken.None))
+            {
+                throw StorageFailures.Create($"Reading grain state '{stateName}' of {grainId} (blob {blobName})", exception);
+            }
+
             throw;
         }
     }
@@ -120,6 +127,11 @@ public sealed partial class BlobGrainStorage : IGrainStorage, ILifecycleParticip
         catch (Exception exception) when (exception is not InconsistentStateException)
         {
             LogWriteFailed(_logger, exception, stateName, grainId, blobName);
+            if (StorageFailures.IsUnanswered(exception, CancellationToken.None))
+            {
+                throw StorageFailures.Create($"Writing grain state '{stateName}' of {grainId} (blob {blobName})", exception);
+            }
+
             throw;
         }
     }
@@ -172,6 +184,11 @@ public sealed partial class BlobGrainStorage : IGrainStorage, ILifecycleParticip
         catch (Exception exception) when (exception is not InconsistentStateException)
         {
             LogClearFailed(_logger, exception, stateName, grainId, blobName);
+            if (StorageFailures.IsUnanswered(exception, CancellationToken.None))
+            {
+                throw StorageFailures.Create($"Clearing grain state '{stateName}' of {grainId} (blob {blobName})", exception);
+            }
+
             throw;
         }
     }
