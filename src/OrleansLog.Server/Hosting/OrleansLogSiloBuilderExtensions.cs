@@ -39,12 +39,18 @@ public static class OrleansLogSiloBuilderExtensions
             partitions.Configure(configurePartitions);
         }
 
+        partitions
+            .Validate(o => o.MaxConcurrentRecoveries >= 1, "OrleansLog:Partitions:MaxConcurrentRecoveries must be at least 1.")
+            .Validate(o => o.DescribeConcurrency >= 1, "OrleansLog:Partitions:DescribeConcurrency must be at least 1.");
+
         services.AddOptions<Groups.ConsumerGroupOptions>()
             .Validate(o => o.ExpiryCheckInterval > TimeSpan.Zero, "ConsumerGroupOptions.ExpiryCheckInterval must be positive.")
             .Validate(o => o.MetadataRefreshInterval > TimeSpan.Zero, "ConsumerGroupOptions.MetadataRefreshInterval must be positive.");
         services.TryAddSingleton<SegmentStore>();
         services.TryAddSingleton<TailMemoryBudget>();
         services.TryAddSingleton<AcknowledgedOffsets>();
+        services.TryAddSingleton<PartitionRecoveryLimiter>();
+        services.TryAddSingleton<StoredPartitionReader>();
         builder.AddBlobGrainStorage(StorageName);
         services.AddOptions<BlobGrainStorageOptions>(StorageName)
             .Configure<IOptions<OrleansLogStorageOptions>>((options, log) =>

@@ -247,6 +247,25 @@ internal sealed partial class PartitionGrain
         _activeIndex = new SegmentIndex();
     }
 
+    // Best effort: without the record, describing the idle partition activates it to find out where its log ends.
+    private async Task RecordCleanStopAsync()
+    {
+        try
+        {
+            var highWatermark = _highWatermark;
+            var activeBytes = _activeSize;
+            await UpdateManifestAsync(m =>
+            {
+                m.StoppedHighWatermark = highWatermark;
+                m.StoppedActiveSegmentBytes = activeBytes;
+            });
+        }
+        catch (Exception e) when (e is NotLeaderException or StorageException or InconsistentStateException or OperationCanceledException)
+        {
+            LogCleanStopNotRecorded(_key.Topic, _key.Partition, e.Message);
+        }
+    }
+
     // Best effort: a lease left behind is broken by the next writer (or by deletion), so failing to release it loses nothing.
     private async Task ReleaseLeaseAsync()
     {
@@ -387,7 +406,12 @@ internal sealed partial class PartitionGrain
     // without a gap; a torn or corrupt tail ends the segment there (it is sealed at its valid length) and a fresh one starts.
     private async Task RecoverAsync(CancellationToken cancellationToken)
     {
-        await UpdateManifestAsync(m => m.LeaderEpoch++);
+        // The stopped high watermark goes in the same write as the epoch: from now on only this activation knows where the log ends.
+        await UpdateManifestAsync(m =>
+        {
+            m.LeaderEpoch++;
+            m.StoppedHighWatermark = null;
+        });
         var state = manifest.State;
         _producers.Restore(state.Producers);
         _activeBase = state.ActiveBaseOffset;
@@ -521,6 +545,9 @@ internal sealed partial class PartitionGrain
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Partition {Topic}-{Partition} deactivated ({Reason}) at high watermark {HighWatermark} with {PendingBytes} bytes pending")]
     private partial void LogDeactivated(string topic, int partition, string reason, long highWatermark, long pendingBytes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Topic}-{Partition} stopped without recording its end in the manifest (describing it will activate it): {Reason}")]
+    private partial void LogCleanStopNotRecorded(string topic, int partition, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Topic}-{Partition} deactivated with {PendingBytes} bytes not flushed")]
     private partial void LogDeactivationFlushIncomplete(string topic, int partition, long pendingBytes);

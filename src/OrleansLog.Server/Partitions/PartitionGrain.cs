@@ -28,13 +28,17 @@ namespace OrleansLog.Partitions;
 [Reentrant]
 [RandomPlacement]
 internal sealed partial class PartitionGrain(
-    [PersistentState("manifest", OrleansLogSiloBuilderExtensions.StorageName)] IPersistentState<PartitionManifest> manifest,
+    [PersistentState(PartitionGrain.ManifestStateName, OrleansLogSiloBuilderExtensions.StorageName)] IPersistentState<PartitionManifest> manifest,
     SegmentStore store,
     TailMemoryBudget budget,
+    PartitionRecoveryLimiter recoveries,
     AcknowledgedOffsets acknowledged,
     IOptions<PartitionOptions> options,
     ILogger<PartitionGrain> logger) : Grain, IPartitionGrain
 {
+    /// <summary>The name of the manifest's grain state, for readers of stored manifests.</summary>
+    internal const string ManifestStateName = "manifest";
+
     private readonly PartitionOptions _options = options.Value;
     private readonly HotTail _tail = new();
     private readonly Queue<AckWaiter> _ackWaiters = new();
@@ -89,7 +93,8 @@ internal sealed partial class PartitionGrain(
 
         try
         {
-            await RecoverAsync(cancellationToken);
+            // Bounded: a burst of activations (a produce to every partition of a 10,000-partition topic) recovers a few at a time.
+            await recoveries.RecoverAsync(_key, RecoverAsync, cancellationToken);
         }
         catch (Exception e) when (e is not NotLeaderException)
         {
@@ -126,9 +131,11 @@ internal sealed partial class PartitionGrain(
         }
 
         LogDeactivated(_key.Topic, _key.Partition, reason.Description, _highWatermark, _pendingBytes);
-        if (_unavailable is null && _pendingBytes == 0)
+        if (_unavailable is null && _pendingBytes == 0 && _registered)
         {
-            // Everything is durable: hand the segment over, so the next activation need not break a lease.
+            // Everything is durable: record where the log ends, so describing the idle partition needs no activation, and hand the
+            // segment over, so the next activation need not break a lease.
+            await RecordCleanStopAsync();
             await ReleaseLeaseAsync();
         }
 

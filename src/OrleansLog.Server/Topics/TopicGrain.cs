@@ -10,6 +10,7 @@ namespace OrleansLog.Topics;
 internal sealed partial class TopicGrain(
     [PersistentState("topic", OrleansLogSiloBuilderExtensions.StorageName)] IPersistentState<TopicState> state,
     SegmentStore store,
+    StoredPartitionReader storedPartitions,
     ILogger<TopicGrain> logger) : Grain, ITopicGrain
 {
     /// <summary>The most partitions one topic may have.</summary>
@@ -56,6 +57,41 @@ internal sealed partial class TopicGrain(
     {
         ThrowIfMissing();
         return Task.FromResult(Describe(TopicConfig.Parse(state.State.Configs)));
+    }
+
+    public Task<PartitionDescription[]> DescribePartitionsAsync(int[] partitions)
+    {
+        ThrowIfMissing();
+        ValidatePartitions(partitions);
+        return storedPartitions.DescribeAsync(Name, state.State.TopicId, partitions);
+    }
+
+    public Task<OffsetAndTimestamp[]> ListOffsetsAsync(int[] partitions, long timestamp)
+    {
+        ThrowIfMissing();
+        ValidatePartitions(partitions);
+        if (timestamp < 0 && timestamp is not OffsetSpec.Earliest and not OffsetSpec.Latest)
+        {
+            throw new InvalidRequestException($"List offsets takes a timestamp in ms, -1 (latest) or -2 (earliest); got {timestamp}.");
+        }
+
+        return storedPartitions.ListOffsetsAsync(Name, state.State.TopicId, partitions, timestamp);
+    }
+
+    private void ValidatePartitions(int[] requested)
+    {
+        if (requested.Length > ITopicGrain.MaxPartitionsPerRequest)
+        {
+            throw new InvalidRequestException($"One request covers at most {ITopicGrain.MaxPartitionsPerRequest} partitions; got {requested.Length}. Page through them.");
+        }
+
+        foreach (var partition in requested)
+        {
+            if (partition < 0 || partition >= state.State.PartitionCount)
+            {
+                throw new UnknownTopicException($"Topic '{Name}' has partitions 0 to {state.State.PartitionCount - 1}; partition {partition} does not exist.");
+            }
+        }
     }
 
     public async Task<TopicDescription> AlterConfigsAsync(IReadOnlyDictionary<string, string?> changes)
