@@ -55,6 +55,7 @@ internal sealed partial class PartitionGrain(
     private long _highWatermark;
     private long _pendingBytes;
     private long _oldestPendingAt;
+    private long _lastUsedAt = Environment.TickCount64;
 
     private long _activeBase;
     private long _activeSize;
@@ -380,6 +381,7 @@ internal sealed partial class PartitionGrain(
 
     private void ThrowIfUnavailable()
     {
+        _lastUsedAt = Environment.TickCount64;
         if (_unavailable is not null)
         {
             throw Clone(_unavailable);

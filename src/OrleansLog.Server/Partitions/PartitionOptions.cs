@@ -30,6 +30,12 @@ public sealed class PartitionOptions
     /// </summary>
     public TimeSpan StorageRequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a partition may go without a call (produce, fetch, list offsets, describe) before it deactivates, recording where
+    /// its log ends so that describing it needs no activation. Checked every <see cref="MaintenanceInterval"/>.
+    /// </summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>The most partitions one silo recovers from storage at once; further activations wait their turn.</summary>
     public int MaxConcurrentRecoveries { get; set; } = 32;
 
