@@ -53,7 +53,8 @@ internal static class PerfCommand
             var count = (int)Positive(parse.GetValue(partitions), "--partitions");
             var small = (int)NonNegative(parse.GetValue(baseline), "--baseline-partitions");
             var size = (int)NonNegative(parse.GetValue(recordSize), "--record-size");
-            var options = producerOptions.Read(parse);
+            // Reaching every partition of a large topic activates each one; on a small machine that can outlast the default 2 minutes.
+            var options = producerOptions.Read(parse) with { DeliveryTimeout = TimeSpan.FromMinutes(10) };
             if (!Uri.TryCreate(parse.GetValue(metrics), UriKind.Absolute, out var metricsUri))
             {
                 throw new CliException($"--metrics '{parse.GetValue(metrics)}' is not an absolute URL such as http://127.0.0.1:8080/metrics.", ExitCodes.Usage);
