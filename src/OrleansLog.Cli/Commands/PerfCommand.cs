@@ -35,7 +35,7 @@ internal static class PerfCommand
             "partitions",
             """
             Measure what a topic with many partitions costs: create it, describe it and list its latest offsets while every partition is
-            idle, produce --records records spread evenly over all partitions, then describe it and list offsets again. Reports each step's
+            idle, produce --records records spread evenly over all partitions, describe it and list offsets again, and delete it. Reports each step's
             wall time and the silo's working set and activations (scraped from --metrics) before and after each step, and checks that the
             listed offsets add up to the acknowledged records. With --baseline-partitions the same steps run first on a small topic.
 
@@ -136,6 +136,7 @@ internal static class PerfCommand
         });
         await Step("describe-active", () => admin.DescribePartitionsAsync(topic, cancellationToken));
         await Step("offsets-active", async () => latestSum = (await admin.ListOffsetsAsync(topic, OffsetSpec.Latest, cancellationToken: cancellationToken)).Sum(o => o.Offset));
+        await Step("delete", () => admin.DeleteTopicAsync(topic, cancellationToken));
         if (firstError is not null)
         {
             await console.Error.WriteLineAsync($"orleanslog: {failed} record(s) failed; the first: {firstError.Message}");
@@ -146,7 +147,7 @@ internal static class PerfCommand
 
     private static async Task ReportPartitionsAsync(CliConsole console, List<PartitionsRun> results, int partitions, int baseline, bool json)
     {
-        string[] stepNames = ["create", "describe", "offsets", "produce", "describe-active", "offsets-active"];
+        string[] stepNames = ["create", "describe", "offsets", "produce", "describe-active", "offsets-active", "delete"];
         double Median(IEnumerable<double> values)
         {
             var sorted = values.Where(v => !double.IsNaN(v)).Order().ToArray();
@@ -162,10 +163,11 @@ internal static class PerfCommand
             Median(large.Where(r => r.SiloBefore is not null && after(r) is not null).Select(r => (double)after(r)!.WorkingSetBytes - r.SiloBefore!.WorkingSetBytes));
         var workingSetAfterDescribe = MedianGrowth(r => r.Steps.FirstOrDefault(s => s.Name == "offsets")?.SiloAfter);
         var workingSetAfterProduce = MedianGrowth(r => r.Steps.FirstOrDefault(s => s.Name == "produce")?.SiloAfter);
+        var workingSetAfterDelete = MedianGrowth(r => r.Steps.FirstOrDefault(s => s.Name == "delete")?.SiloAfter);
         if (json)
         {
             await console.Out.WriteLineAsync(System.Text.Json.JsonSerializer.Serialize(
-                new { command = "perf partitions", partitions, baselinePartitions = baseline, runs = results, medians = summary, workingSetGrowthAfterDescribeAndOffsets = workingSetAfterDescribe, workingSetGrowthAfterProduce = workingSetAfterProduce },
+                new { command = "perf partitions", partitions, baselinePartitions = baseline, runs = results, medians = summary, workingSetGrowthAfterDescribeAndOffsets = workingSetAfterDescribe, workingSetGrowthAfterProduce = workingSetAfterProduce, workingSetGrowthAfterDelete = workingSetAfterDelete },
                 new System.Text.Json.JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
             return;
         }
@@ -185,7 +187,7 @@ internal static class PerfCommand
 
         await console.Out.WriteLineAsync(string.Create(
             CultureInfo.InvariantCulture,
-            $"  silo working set growth: {workingSetAfterDescribe / 1e6:F0} MB after create+describe+offsets, {workingSetAfterProduce / 1e6:F0} MB after produce"));
+            $"  silo working set growth: {workingSetAfterDescribe / 1e6:F0} MB after create+describe+offsets, {workingSetAfterProduce / 1e6:F0} MB after produce, {workingSetAfterDelete / 1e6:F0} MB after delete"));
     }
 
     private static Command Produce(CommandContext context)

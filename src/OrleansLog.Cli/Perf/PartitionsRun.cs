@@ -4,7 +4,7 @@ using System.Text;
 namespace OrleansLog.Cli.Perf;
 
 /// <summary>One timed step of <c>perf partitions</c> and the silo's figures after it.</summary>
-/// <param name="Name">create, describe, offsets, produce, describe-active or offsets-active.</param>
+/// <param name="Name">create, describe, offsets, produce, describe-active, offsets-active or delete.</param>
 /// <param name="Seconds">Wall time of the step.</param>
 /// <param name="SiloAfter">The silo's memory and activations after the step; null when its metrics could not be read.</param>
 public sealed record PartitionsStep(string Name, double Seconds, SiloMetrics? SiloAfter);

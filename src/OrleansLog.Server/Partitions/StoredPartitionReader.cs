@@ -48,6 +48,38 @@ internal sealed class StoredPartitionReader(IGrainFactory grains, IServiceProvid
         return results;
     }
 
+    /// <summary>
+    /// Stops and forgets partitions 0 to <paramref name="partitionCount"/> - 1 of a topic being deleted, activating none that is idle:
+    /// a partition never activated has nothing to forget, an idle one has its manifest cleared in storage, and only one that may be
+    /// active (or changes its manifest meanwhile) is told itself, so that it fails its waiting calls.
+    /// </summary>
+    /// <remarks>The topic is already marked deleted, so no partition can start recovering from now on.</remarks>
+    public Task DeleteAsync(string topic, Guid topicId, int partitionCount) =>
+        ForEachAsync(partitionCount, async p =>
+        {
+            var grain = Grain(topic, topicId, p);
+            var state = await ReadStateAsync(grain).ConfigureAwait(false);
+            if (!state.RecordExists)
+            {
+                return;
+            }
+
+            if (state.State?.StoppedHighWatermark is not null)
+            {
+                try
+                {
+                    // ETag-conditional: fails if an activation bumped the epoch since the read.
+                    await _storage.ClearStateAsync(PartitionGrain.ManifestStateName, grain.GetGrainId(), state).ConfigureAwait(false);
+                    return;
+                }
+                catch (InconsistentStateException)
+                {
+                }
+            }
+
+            await grain.DeleteAsync().ConfigureAwait(false);
+        });
+
     /// <summary>What a partition's stored description answers for <paramref name="timestamp"/>; null when only the partition's index can.</summary>
     internal static OffsetAndTimestamp? StoredOffset(PartitionDescription description, long timestamp) => timestamp switch
     {
@@ -62,10 +94,19 @@ internal sealed class StoredPartitionReader(IGrainFactory grains, IServiceProvid
 
     private async Task<(IPartitionGrain Grain, PartitionManifest? Stored)> ReadManifestAsync(string topic, Guid topicId, int partition)
     {
-        var grain = grains.GetGrain<IPartitionGrain>(new PartitionGrainKey(topic, topicId, partition).ToString());
+        var grain = Grain(topic, topicId, partition);
+        var state = await ReadStateAsync(grain).ConfigureAwait(false);
+        return (grain, state.RecordExists ? state.State : null);
+    }
+
+    private IPartitionGrain Grain(string topic, Guid topicId, int partition) =>
+        grains.GetGrain<IPartitionGrain>(new PartitionGrainKey(topic, topicId, partition).ToString());
+
+    private async Task<GrainState<PartitionManifest>> ReadStateAsync(IPartitionGrain grain)
+    {
         var state = new GrainState<PartitionManifest>();
         await _storage.ReadStateAsync(PartitionGrain.ManifestStateName, grain.GetGrainId(), state).ConfigureAwait(false);
-        return (grain, state.RecordExists ? state.State : null);
+        return state;
     }
 
     private Task ForEachAsync(int count, Func<int, Task> body) =>

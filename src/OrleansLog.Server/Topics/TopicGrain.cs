@@ -147,16 +147,10 @@ internal sealed partial class TopicGrain(
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<ICatalogGrain>(0).RemoveAsync(Name);
 
-        // Stop the partitions first, so nothing appends while the blobs go.
-        var stops = new Task[partitionCount];
-        for (var p = 0; p < partitionCount; p++)
-        {
-            stops[p] = GrainFactory.GetGrain<IPartitionGrain>(new PartitionGrainKey(Name, topicId, p).ToString()).DeleteAsync();
-        }
-
+        // Stop the partitions first, so nothing appends while the blobs go; idle ones are not activated for it.
         try
         {
-            await Task.WhenAll(stops);
+            await storedPartitions.DeleteAsync(Name, topicId, partitionCount);
         }
         finally
         {

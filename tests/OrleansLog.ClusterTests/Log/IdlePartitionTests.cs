@@ -89,6 +89,28 @@ public sealed class IdlePartitionTests(LogClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Deleting_a_topic_clears_its_idle_partitions_manifests_without_activating_them()
+    {
+        var topic = LogCluster.NewTopic("idle-delete");
+        await _log.CreateTopicAsync(topic, 40);
+        await using (var producer = _log.Client.CreateProducer<string, string>())
+        {
+            await producer.ProduceAsync(new TopicPartition(topic, 1), new Message<string, string> { Value = "x" });
+            await producer.ProduceAsync(new TopicPartition(topic, 33), new Message<string, string> { Value = "y" });
+        }
+
+        await DeactivatePartitionsAsync(topic);
+        Assert.Equal(2, await ManifestBlobsAsync(topic));
+
+        await _log.Client.Admin.DeleteTopicAsync(topic);
+
+        Assert.Equal(0, await ActivePartitionsAsync(topic));
+        Assert.Equal(0, await ManifestBlobsAsync(topic));
+        await _log.CreateTopicAsync(topic, 40);
+        Assert.All(await _log.Client.Admin.ListOffsetsAsync(topic, OffsetSpec.Latest), o => Assert.Equal(0, o.Offset));
+    }
+
+    [Fact]
     public async Task Describing_partitions_that_do_not_exist_names_the_range()
     {
         var topic = LogCluster.NewTopic("idle-range");
@@ -110,6 +132,21 @@ public sealed class IdlePartitionTests(LogClusterFixture fixture)
             },
             TimeSpan.FromSeconds(30),
             $"the partitions of {topic} to deactivate");
+    }
+
+    // Manifests are grain state blobs named for the partition key "topic/topicId/partition", with '/' escaped.
+    private async Task<int> ManifestBlobsAsync(string topic)
+    {
+        var count = 0;
+        await foreach (var blob in _log.Store.Container.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = "grainstate/manifest/" }))
+        {
+            if (blob.Name.Contains($"/{topic}%2F", StringComparison.Ordinal))
+            {
+                count++;
+            }
+        }
+
+        return count;
     }
 
     // Counts this topic's partition activations in the cluster (other tests share it, so only this topic's keys count).
