@@ -137,18 +137,20 @@ internal sealed partial class PartitionGrain
             }
 
             using var timeout = new CancellationTokenSource(_options.StorageRequestTimeout);
+            var createdNow = false;
             if (!_activeCreated)
             {
-                await store.CreateSegmentAsync(ActiveBlob, timeout.Token);
+                createdNow = await store.CreateSegmentAsync(ActiveBlob, timeout.Token);
                 _activeCreated = true;
                 _activeCreatedAt = NowMs();
             }
 
             if (_leaseId is null)
             {
-                // Taking a lease breaks the holder's; a zombie must not break the real leader's, so it checks its epoch first.
+                // Taking a lease breaks the holder's; a zombie must not break the real leader's, so it checks its epoch first. A
+                // blob this step just created has no earlier holder to break (one request less per new segment).
                 await CheckLeaderEpochAsync();
-                _leaseId = await store.TakeLeaseAsync(ActiveBlob, timeout.Token);
+                _leaseId = await store.TakeLeaseAsync(ActiveBlob, timeout.Token, breakHeldLease: !createdNow);
             }
 
             await store.AppendBlockAsync(ActiveBlob, buffer.AsMemory(0, blockBytes), _activeSize, _leaseId, timeout.Token);

@@ -33,21 +33,28 @@ public sealed class SegmentStore
     /// <summary>The container segments live in.</summary>
     public BlobContainerClient Container => _container;
 
-    /// <summary>Creates the segment's append blob if it does not exist yet.</summary>
-    public async Task CreateSegmentAsync(string blobName, CancellationToken cancellationToken)
+    /// <summary>Creates the segment's append blob if it does not exist yet; true when this call created it.</summary>
+    public async Task<bool> CreateSegmentAsync(string blobName, CancellationToken cancellationToken)
     {
         await EnsureContainerAsync(cancellationToken).ConfigureAwait(false);
-        await Run(() => _container.GetAppendBlobClient(blobName).CreateIfNotExistsAsync(cancellationToken: cancellationToken), blobName, cancellationToken).ConfigureAwait(false);
+        var created = await Run(() => _container.GetAppendBlobClient(blobName).CreateIfNotExistsAsync(cancellationToken: cancellationToken), blobName, cancellationToken).ConfigureAwait(false);
+        return created is not null;
     }
 
     /// <summary>
     /// Takes the segment's write lease (infinite), breaking one a previous activation left behind (a dead silo's lease never
     /// expires by itself). Returns the lease id every later append must carry; the activation that held the lease before is fenced.
+    /// With <paramref name="breakHeldLease"/> false (a blob the caller just created, which no earlier writer can have leased) it only
+    /// acquires, and a lease someone took meanwhile makes it fail with <see cref="NotLeaderException"/>.
     /// </summary>
-    public async Task<string> TakeLeaseAsync(string blobName, CancellationToken cancellationToken)
+    public async Task<string> TakeLeaseAsync(string blobName, CancellationToken cancellationToken, bool breakHeldLease = true)
     {
         var blob = _container.GetBlobClient(blobName);
-        await BreakLeaseAsync(blob, cancellationToken).ConfigureAwait(false);
+        if (breakHeldLease)
+        {
+            await BreakLeaseAsync(blob, cancellationToken).ConfigureAwait(false);
+        }
+
         var lease = blob.GetBlobLeaseClient(Guid.NewGuid().ToString());
         try
         {
