@@ -28,6 +28,7 @@ internal static class PerfCommand
         var records = new Option<long?>("--records") { Description = "Records to produce, spread evenly over the partitions (default: 2 per partition)." };
         var recordSize = new Option<int>("--record-size") { Description = "Bytes of each record's value.", DefaultValueFactory = _ => 100 };
         var metrics = new Option<string>("--metrics") { Description = "The silo's Prometheus endpoint, for its memory and activations.", DefaultValueFactory = _ => "http://127.0.0.1:8080/metrics" };
+        var delete = new Option<bool>("--delete") { Description = "Delete each topic at the end of its run, timed as a step (slow on Azurite once every partition is active)." };
         var runs = RunsOption();
         var json = JsonOption();
         var producerOptions = new ProducerSettingsOptions();
@@ -35,20 +36,22 @@ internal static class PerfCommand
             "partitions",
             """
             Measure what a topic with many partitions costs: create it, describe it and list its latest offsets while every partition is
-            idle, produce --records records spread evenly over all partitions, describe it and list offsets again, and delete it. Reports each step's
+            idle, produce --records records spread evenly over all partitions, then describe it and list offsets again. Reports each step's
             wall time and the silo's working set and activations (scraped from --metrics) before and after each step, and checks that the
-            listed offsets add up to the acknowledged records. With --baseline-partitions the same steps run first on a small topic.
+            listed offsets add up to the acknowledged records. With --baseline-partitions the same steps run first on a small topic; with
+            --delete each topic is deleted at the end, as a timed step.
 
             Examples:
               orleanslog perf partitions --partitions 10000 --metrics http://127.0.0.1:8080/metrics
               orleanslog perf partitions --partitions 10000 --records 50000 --runs 3 --json
             """)
         {
-            topic, partitions, baseline, records, recordSize, metrics, runs, json,
+            topic, partitions, baseline, records, recordSize, metrics, delete, runs, json,
         };
         producerOptions.AddTo(command);
         context.SetAction(command, async (parse, connection, cancellationToken) =>
         {
+            var deleteTopics = parse.GetValue(delete);
             var prefix = parse.GetValue(topic) ?? "perf-partitions";
             var count = (int)Positive(parse.GetValue(partitions), "--partitions");
             var small = (int)NonNegative(parse.GetValue(baseline), "--baseline-partitions");
@@ -69,7 +72,7 @@ internal static class PerfCommand
                     // The baseline gets the same records per partition as the large topic.
                     var total = parse.GetValue(records) is { } chosen ? Positive(chosen, "--records") * topicPartitions / count : 2L * topicPartitions;
                     var name = FormattableString.Invariant($"{prefix}-{topicPartitions}-{Guid.NewGuid().ToString("N")[..8]}");
-                    var result = await PartitionsRunAsync(connection, http, metricsUri, name, topicPartitions, Math.Max(1, total), size, options, context.Console, cancellationToken);
+                    var result = await PartitionsRunAsync(connection, http, metricsUri, name, topicPartitions, Math.Max(1, total), size, options, deleteTopics, context.Console, cancellationToken);
                     results.Add(result);
                     if (!parse.GetValue(json))
                     {
@@ -85,7 +88,7 @@ internal static class PerfCommand
     }
 
     private static async Task<PartitionsRun> PartitionsRunAsync(
-        ClusterConnection connection, HttpClient http, Uri metricsUri, string topic, int partitions, long records, int recordSize, ProducerOptions options, CliConsole console, CancellationToken cancellationToken)
+        ClusterConnection connection, HttpClient http, Uri metricsUri, string topic, int partitions, long records, int recordSize, ProducerOptions options, bool delete, CliConsole console, CancellationToken cancellationToken)
     {
         var admin = connection.Log.Admin;
         var steps = new List<PartitionsStep>();
@@ -94,13 +97,30 @@ internal static class PerfCommand
         long acknowledged = 0, failed = 0, latestSum = 0;
         Exception? firstError = null;
 
+        // A step that fails ends the run but keeps the figures so far: the failure and its time are part of the result.
+        var failedStep = false;
         async Task Step(string name, Func<Task> action)
         {
+            if (failedStep)
+            {
+                return;
+            }
+
             await console.Error.WriteLineAsync($"{topic}: {name}...");
             var clock = Stopwatch.StartNew();
-            await action();
+            try
+            {
+                await action();
+            }
+            catch (Exception e) when (e is OrleansLogException or TimeoutException)
+            {
+                failedStep = true;
+                failed++;
+                await console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"orleanslog: {name} failed after {clock.Elapsed.TotalSeconds:F1} s: {e.Message}"));
+            }
+
             var seconds = clock.Elapsed.TotalSeconds;
-            steps.Add(new PartitionsStep(name, seconds, await SiloMetrics.ScrapeAsync(http, metricsUri, cancellationToken)));
+            steps.Add(new PartitionsStep(failedStep ? name + " (failed)" : name, seconds, await SiloMetrics.ScrapeAsync(http, metricsUri, cancellationToken)));
         }
 
         await Step("create", () => admin.CreateTopicAsync(topic, partitions, cancellationToken: cancellationToken));
@@ -136,7 +156,11 @@ internal static class PerfCommand
         });
         await Step("describe-active", () => admin.DescribePartitionsAsync(topic, cancellationToken));
         await Step("offsets-active", async () => latestSum = (await admin.ListOffsetsAsync(topic, OffsetSpec.Latest, cancellationToken: cancellationToken)).Sum(o => o.Offset));
-        await Step("delete", () => admin.DeleteTopicAsync(topic, cancellationToken));
+        if (delete)
+        {
+            await Step("delete", () => admin.DeleteTopicAsync(topic, cancellationToken));
+        }
+
         if (firstError is not null)
         {
             await console.Error.WriteLineAsync($"orleanslog: {failed} record(s) failed; the first: {firstError.Message}");
