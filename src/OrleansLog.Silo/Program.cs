@@ -145,6 +145,9 @@ builder.UseOrleans(silo =>
             o.BlobServiceUri = storage.BlobServiceUri;
             o.ManagedIdentityClientId = storage.ManagedIdentityClientId;
             o.ContainerName = storage.ContainerName;
+            o.RequestTimeout = storage.RequestTimeout;
+            o.MaxRetries = storage.MaxRetries;
+            o.MaxConcurrentRequests = storage.MaxConcurrentRequests;
         },
         o => builder.Configuration.GetSection(PartitionOptions.SectionName).Bind(o));
 });

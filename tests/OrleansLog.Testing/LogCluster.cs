@@ -40,14 +40,16 @@ public sealed class LogCluster : IAsyncDisposable
     /// <summary>
     /// Starts <paramref name="silos"/> silos over <paramref name="containerName"/> (a new container when null), with partition options adjusted by
     /// <paramref name="configurePartitions"/>. <paramref name="fastFailover"/> tunes membership and timeouts so that a dead silo's grains move in
-    /// seconds (fault tests); <paramref name="azurite"/> replaces the shared emulator (tests that stop storage).
+    /// seconds (fault tests); <paramref name="azurite"/> replaces the shared emulator (tests that stop storage); <paramref name="configureStorage"/>
+    /// adjusts the silos' storage options last (another endpoint, request limits).
     /// </summary>
     public static async Task<LogCluster> StartAsync(
         short silos = 2,
         string? containerName = null,
         Action<Partitions.PartitionOptions>? configurePartitions = null,
         bool fastFailover = false,
-        AzuriteEmulator? azurite = null)
+        AzuriteEmulator? azurite = null,
+        Action<OrleansLogStorageOptions>? configureStorage = null)
     {
         azurite ??= await TestAzurite.GetAsync();
         var container = containerName ?? TestAzurite.NewContainerName("log");
@@ -58,6 +60,7 @@ public sealed class LogCluster : IAsyncDisposable
             {
                 o.ConnectionString = azurite.ConnectionString;
                 o.ContainerName = container;
+                configureStorage?.Invoke(o);
             },
             o =>
             {

@@ -1,6 +1,14 @@
 namespace OrleansLog.Partitions;
 
 /// <summary>The state of one partition's log.</summary>
+/// <param name="Partition">The partition number.</param>
+/// <param name="LogStartOffset">The first offset the log holds.</param>
+/// <param name="HighWatermark">The end of durable data: the offset the next record will get.</param>
+/// <param name="SegmentCount">Segments, sealed and active.</param>
+/// <param name="SizeBytes">Bytes of record batches in all segments.</param>
+/// <param name="LeaderEpoch">The leader epoch of the activation that last wrote (or now owns) the log.</param>
+/// <param name="Host">The silo hosting the partition's activation; null when the partition is idle (no activation), in which case
+/// the other figures come from its stored manifest as of its last clean stop (or are all zero for a partition never written).</param>
 [GenerateSerializer, Immutable]
 public sealed record PartitionDescription(
     [property: Id(0)] int Partition,
@@ -9,4 +17,8 @@ public sealed record PartitionDescription(
     [property: Id(3)] int SegmentCount,
     [property: Id(4)] long SizeBytes,
     [property: Id(5)] int LeaderEpoch,
-    [property: Id(6)] string Host);
+    [property: Id(6)] string? Host)
+{
+    /// <summary>Whether an activation of the partition answered (false: described from storage without activating it).</summary>
+    public bool IsActive => Host is not null;
+}

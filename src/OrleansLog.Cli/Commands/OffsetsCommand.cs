@@ -21,7 +21,7 @@ internal static class OffsetsCommand
             "offsets",
             """
             Print topic:partition:offset for each partition (GetOffsetShell). For a time, the offset is the first record at or after it,
-            or -1 when every record is older.
+            or -1 when every record is older. Earliest and latest offsets of idle partitions come from storage without activating them.
 
             Examples:
               orleanslog offsets orders                       (log end offsets)
@@ -35,12 +35,10 @@ internal static class OffsetsCommand
         {
             var name = parse.GetRequiredValue(topic);
             var timestamp = ParseTime(parse.GetValue(time) ?? "latest");
-            var description = await connection.Log.Admin.DescribeTopicAsync(name, cancellationToken);
-            var partitions = parse.GetValue(partition) is { Length: > 0 } chosen ? chosen : Enumerable.Range(0, description.PartitionCount).ToArray();
-            foreach (var p in partitions.Order())
+            var chosen = parse.GetValue(partition) is { Length: > 0 } some ? some.Distinct().ToArray() : null;
+            foreach (var found in await connection.Log.Admin.ListOffsetsAsync(name, timestamp, chosen, cancellationToken))
             {
-                var found = await connection.Log.Admin.ListOffsetAsync(new TopicPartition(name, p), timestamp, cancellationToken);
-                await context.Console.Out.WriteLineAsync($"{name}:{p}:{found.Offset}");
+                await context.Console.Out.WriteLineAsync($"{name}:{found.TopicPartition.Partition}:{found.Offset}");
             }
 
             return ExitCodes.Success;

@@ -65,7 +65,8 @@ internal static class TopicsCommand
         var allConfigs = new Option<bool>("--all-configs") { Description = "Show every effective config, not just the overrides." };
         var command = new Command(
             "describe",
-            "Describe topics: id, partitions with start and end offsets, segment counts, bytes, leader epoch and host, and configs.\n\n" +
+            "Describe topics: id, partitions with start and end offsets, segment counts, bytes, leader epoch and host, and configs.\n" +
+            "Idle partitions are not activated: they show their stored offsets and host 'idle'.\n\n" +
             "Example:\n  orleanslog topics describe orders --all-configs")
         {
             topic, allConfigs,
@@ -86,7 +87,7 @@ internal static class TopicsCommand
                 var table = new TableView("partition", "start offset", "end offset", "records", "segments", "bytes", "leader epoch", "host");
                 foreach (var p in partitions)
                 {
-                    table.Add(p.Partition, p.LogStartOffset, p.HighWatermark, p.HighWatermark - p.LogStartOffset, p.SegmentCount, p.SizeBytes, p.LeaderEpoch, p.Host);
+                    table.Add(p.Partition, p.LogStartOffset, p.HighWatermark, p.HighWatermark - p.LogStartOffset, p.SegmentCount, p.SizeBytes, p.LeaderEpoch, p.Host ?? IdleHost);
                 }
 
                 table.Write(context.Console);
@@ -167,6 +168,9 @@ internal static class TopicsCommand
         });
         return command;
     }
+
+    /// <summary>What <c>topics describe</c> shows as the host of a partition no activation hosts (described from storage).</summary>
+    internal const string IdleHost = "idle";
 
     /// <summary>Returns <paramref name="partition"/> when <paramref name="topic"/> has it; otherwise a clear error naming the range.</summary>
     internal static int CheckPartition(Topics.TopicDescription topic, int partition) =>

@@ -39,17 +39,62 @@ public sealed class AdminClient
         return Topic(topic).DescribeAsync().WaitAsync(cancellationToken);
     }
 
-    /// <summary>Describes every partition of a topic: start and end offsets, segments and bytes.</summary>
+    /// <summary>
+    /// Describes every partition of a topic: start and end offsets, segments and bytes. Idle partitions are not activated: they are
+    /// described from storage as of their last clean stop, with <see cref="PartitionDescription.Host"/> null.
+    /// </summary>
     public async Task<IReadOnlyList<PartitionDescription>> DescribePartitionsAsync(string topic, CancellationToken cancellationToken = default)
     {
         var description = await DescribeTopicAsync(topic, cancellationToken).ConfigureAwait(false);
-        var tasks = new Task<PartitionDescription>[description.PartitionCount];
-        for (var p = 0; p < tasks.Length; p++)
+        var results = new List<PartitionDescription>(description.PartitionCount);
+        foreach (var page in Pages(AllPartitions(description.PartitionCount)))
         {
-            tasks[p] = Partition(description, p).DescribeAsync();
+            // One page at a time: the topic grain bounds the fan-out within a page, so a 10,000-partition topic never has more than that in flight.
+            results.AddRange(await Topic(topic).DescribePartitionsAsync(page).WaitAsync(cancellationToken).ConfigureAwait(false));
         }
 
-        return await Task.WhenAll(tasks).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return results;
+    }
+
+    /// <summary>
+    /// The offset for <paramref name="timestamp"/> in each of <paramref name="partitions"/> of <paramref name="topic"/> (all of them when
+    /// null), in partition order: <see cref="OffsetSpec.Earliest"/> and <see cref="OffsetSpec.Latest"/> come from storage for idle
+    /// partitions without activating them; a Unix-ms timestamp gives the first offset whose record timestamp is at least it (-1 when none).
+    /// </summary>
+    public async Task<IReadOnlyList<ListedOffset>> ListOffsetsAsync(string topic, long timestamp, IReadOnlyCollection<int>? partitions = null, CancellationToken cancellationToken = default)
+    {
+        var description = await DescribeTopicAsync(topic, cancellationToken).ConfigureAwait(false);
+        var chosen = partitions is null ? AllPartitions(description.PartitionCount) : [.. partitions.Order()];
+        var results = new List<ListedOffset>(chosen.Length);
+        foreach (var page in Pages(chosen))
+        {
+            var offsets = await Topic(topic).ListOffsetsAsync(page, timestamp).WaitAsync(cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < page.Length; i++)
+            {
+                results.Add(new ListedOffset(new TopicPartition(topic, page[i]), offsets[i].Offset, offsets[i].Timestamp));
+            }
+        }
+
+        return results;
+    }
+
+    private static int[] AllPartitions(int count)
+    {
+        var all = new int[count];
+        for (var p = 0; p < count; p++)
+        {
+            all[p] = p;
+        }
+
+        return all;
+    }
+
+    private static IEnumerable<int[]> Pages(int[] partitions)
+    {
+        for (var first = 0; first < partitions.Length; first += ITopicGrain.MaxPartitionsPerRequest)
+        {
+            yield return partitions[first..Math.Min(partitions.Length, first + ITopicGrain.MaxPartitionsPerRequest)];
+        }
     }
 
     /// <summary>Sets topic configuration keys; a null value resets a key to its default.</summary>

@@ -63,6 +63,12 @@ public sealed class Producer<TKey, TValue> : IAsyncDisposable
         await EnqueueAsync(topic, null, message, onDelivery, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>As <see cref="SendAsync(string, Message{TKey, TValue}, Action{DeliveryResult, Exception?}?, CancellationToken)"/>, to the given partition.</summary>
+    public async ValueTask SendAsync(TopicPartition partition, Message<TKey, TValue> message, Action<DeliveryResult, Exception?>? onDelivery = null, CancellationToken cancellationToken = default)
+    {
+        await EnqueueAsync(partition.Topic, partition.Partition, message, onDelivery, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Sends every queued record now and waits until each has been acknowledged or has failed.</summary>
     public async Task FlushAsync(CancellationToken cancellationToken = default)
     {

@@ -137,18 +137,20 @@ internal sealed partial class PartitionGrain
             }
 
             using var timeout = new CancellationTokenSource(_options.StorageRequestTimeout);
+            var createdNow = false;
             if (!_activeCreated)
             {
-                await store.CreateSegmentAsync(ActiveBlob, timeout.Token);
+                createdNow = await store.CreateSegmentAsync(ActiveBlob, timeout.Token);
                 _activeCreated = true;
                 _activeCreatedAt = NowMs();
             }
 
             if (_leaseId is null)
             {
-                // Taking a lease breaks the holder's; a zombie must not break the real leader's, so it checks its epoch first.
+                // Taking a lease breaks the holder's; a zombie must not break the real leader's, so it checks its epoch first. A
+                // blob this step just created has no earlier holder to break (one request less per new segment).
                 await CheckLeaderEpochAsync();
-                _leaseId = await store.TakeLeaseAsync(ActiveBlob, timeout.Token);
+                _leaseId = await store.TakeLeaseAsync(ActiveBlob, timeout.Token, breakHeldLease: !createdNow);
             }
 
             await store.AppendBlockAsync(ActiveBlob, buffer.AsMemory(0, blockBytes), _activeSize, _leaseId, timeout.Token);
@@ -247,6 +249,25 @@ internal sealed partial class PartitionGrain
         _activeIndex = new SegmentIndex();
     }
 
+    // Best effort: without the record, describing the idle partition activates it to find out where its log ends.
+    private async Task RecordCleanStopAsync()
+    {
+        try
+        {
+            var highWatermark = _highWatermark;
+            var activeBytes = _activeSize;
+            await UpdateManifestAsync(m =>
+            {
+                m.StoppedHighWatermark = highWatermark;
+                m.StoppedActiveSegmentBytes = activeBytes;
+            });
+        }
+        catch (Exception e) when (e is NotLeaderException or StorageException or InconsistentStateException or OperationCanceledException)
+        {
+            LogCleanStopNotRecorded(_key.Topic, _key.Partition, e.Message);
+        }
+    }
+
     // Best effort: a lease left behind is broken by the next writer (or by deletion), so failing to release it loses nothing.
     private async Task ReleaseLeaseAsync()
     {
@@ -309,6 +330,14 @@ internal sealed partial class PartitionGrain
     {
         if (_unavailable is not null || _stopping)
         {
+            return;
+        }
+
+        if (_pendingBytes == 0 && _ackWaiters.Count == 0 && Environment.TickCount64 - _lastUsedAt > _options.IdleTimeout.TotalMilliseconds)
+        {
+            // Idle partitions cost next to nothing: this one records where its log ends and leaves memory (Orleans' own idle
+            // collection would keep it for hours). The next call activates it again from storage.
+            DeactivateOnIdle();
             return;
         }
 
@@ -387,7 +416,12 @@ internal sealed partial class PartitionGrain
     // without a gap; a torn or corrupt tail ends the segment there (it is sealed at its valid length) and a fresh one starts.
     private async Task RecoverAsync(CancellationToken cancellationToken)
     {
-        await UpdateManifestAsync(m => m.LeaderEpoch++);
+        // The stopped high watermark goes in the same write as the epoch: from now on only this activation knows where the log ends.
+        await UpdateManifestAsync(m =>
+        {
+            m.LeaderEpoch++;
+            m.StoppedHighWatermark = null;
+        });
         var state = manifest.State;
         _producers.Restore(state.Producers);
         _activeBase = state.ActiveBaseOffset;
@@ -521,6 +555,9 @@ internal sealed partial class PartitionGrain
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Partition {Topic}-{Partition} deactivated ({Reason}) at high watermark {HighWatermark} with {PendingBytes} bytes pending")]
     private partial void LogDeactivated(string topic, int partition, string reason, long highWatermark, long pendingBytes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Topic}-{Partition} stopped without recording its end in the manifest (describing it will activate it): {Reason}")]
+    private partial void LogCleanStopNotRecorded(string topic, int partition, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Topic}-{Partition} deactivated with {PendingBytes} bytes not flushed")]
     private partial void LogDeactivationFlushIncomplete(string topic, int partition, long pendingBytes);

@@ -29,14 +29,18 @@ namespace OrleansLog.Partitions;
 [Reentrant]
 [RandomPlacement]
 internal sealed partial class PartitionGrain(
-    [PersistentState("manifest", OrleansLogSiloBuilderExtensions.StorageName)] IPersistentState<PartitionManifest> manifest,
+    [PersistentState(PartitionGrain.ManifestStateName, OrleansLogSiloBuilderExtensions.StorageName)] IPersistentState<PartitionManifest> manifest,
     SegmentStore store,
     TailMemoryBudget budget,
+    PartitionRecoveryLimiter recoveries,
     AcknowledgedOffsets acknowledged,
     IOptions<PartitionOptions> options,
     ILogger<PartitionGrain> logger,
     ShutdownFlushReport shutdownReport) : Grain, IPartitionGrain
 {
+    /// <summary>The name of the manifest's grain state, for readers of stored manifests.</summary>
+    internal const string ManifestStateName = "manifest";
+
     private readonly PartitionOptions _options = options.Value;
     private readonly HotTail _tail = new();
     private readonly Queue<AckWaiter> _ackWaiters = new();
@@ -53,6 +57,7 @@ internal sealed partial class PartitionGrain(
     private long _highWatermark;
     private long _pendingBytes;
     private long _oldestPendingAt;
+    private long _lastUsedAt = Environment.TickCount64;
 
     private long _activeBase;
     private long _activeSize;
@@ -91,7 +96,8 @@ internal sealed partial class PartitionGrain(
 
         try
         {
-            await RecoverAsync(cancellationToken);
+            // Bounded: a burst of activations (a produce to every partition of a 10,000-partition topic) recovers a few at a time.
+            await recoveries.RecoverAsync(_key, RecoverAsync, cancellationToken);
         }
         catch (Exception e) when (e is not NotLeaderException)
         {
@@ -133,9 +139,12 @@ internal sealed partial class PartitionGrain(
         {
             shutdownReport.Record(_key.Topic, _key.Partition, _highWatermark - highWatermarkBefore, _highWatermark, _pendingBytes);
         }
-        if (_unavailable is null && _pendingBytes == 0)
+
+        if (_unavailable is null && _pendingBytes == 0 && _registered)
         {
-            // Everything is durable: hand the segment over, so the next activation need not break a lease.
+            // Everything is durable: record where the log ends, so describing the idle partition needs no activation, and hand the
+            // segment over, so the next activation need not break a lease.
+            await RecordCleanStopAsync();
             await ReleaseLeaseAsync();
         }
 
@@ -380,6 +389,7 @@ internal sealed partial class PartitionGrain(
 
     private void ThrowIfUnavailable()
     {
+        _lastUsedAt = Environment.TickCount64;
         if (_unavailable is not null)
         {
             throw Clone(_unavailable);

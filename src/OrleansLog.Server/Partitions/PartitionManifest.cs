@@ -25,4 +25,36 @@ internal sealed class PartitionManifest
     /// <summary>The idempotent producers' state as of the end of the last sealed segment; recovery adds what the active segment holds.</summary>
     [Id(4)]
     public List<ProducerSnapshot> Producers { get; set; } = [];
+
+    /// <summary>
+    /// The high watermark at the last clean stop (everything durable, lease released); null while an activation runs, and after
+    /// one crashed. With it an idle partition can be described without activating it.
+    /// </summary>
+    [Id(5)]
+    public long? StoppedHighWatermark { get; set; }
+
+    /// <summary>The bytes in the active segment at the last clean stop (meaningful only with <see cref="StoppedHighWatermark"/>).</summary>
+    [Id(6)]
+    public long StoppedActiveSegmentBytes { get; set; }
+
+    /// <summary>
+    /// Describes partition <paramref name="partition"/> from this manifest alone, as it was at its last clean stop; null when the
+    /// manifest cannot say (an activation runs now, or the last one crashed), so only the partition itself can answer.
+    /// </summary>
+    public PartitionDescription? DescribeStopped(int partition)
+    {
+        if (StoppedHighWatermark is not { } highWatermark)
+        {
+            return null;
+        }
+
+        var size = StoppedActiveSegmentBytes;
+        foreach (var segment in Segments)
+        {
+            size += segment.SizeBytes;
+        }
+
+        var segments = Segments.Count + (StoppedActiveSegmentBytes > 0 ? 1 : 0);
+        return new PartitionDescription(partition, LogStartOffset, highWatermark, segments, size, LeaderEpoch, Host: null);
+    }
 }

@@ -29,4 +29,16 @@ public sealed class PartitionOptions
     /// endpoint that went away must not stall the partition for the storage client's own (much longer) network timeout.
     /// </summary>
     public TimeSpan StorageRequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a partition may go without a call (produce, fetch, list offsets, describe) before it deactivates, recording where
+    /// its log ends so that describing it needs no activation. Checked every <see cref="MaintenanceInterval"/>.
+    /// </summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The most partitions one silo recovers from storage at once; further activations wait their turn.</summary>
+    public int MaxConcurrentRecoveries { get; set; } = 32;
+
+    /// <summary>The most partitions one describe or list-offsets request reads (stored manifests, or active partitions) at once.</summary>
+    public int DescribeConcurrency { get; set; } = 32;
 }

@@ -19,6 +19,7 @@ internal sealed class SegmentStore
     public const int MaxAppendBlocks = 50_000;
 
     private readonly BlobContainerClient _container;
+    private readonly StorageFailures _failures;
     private Task? _created;
 
     /// <summary>Creates the store over the configured container.</summary>
@@ -26,26 +27,34 @@ internal sealed class SegmentStore
     {
         var value = options.Value;
         _container = value.CreateBlobServiceClient().GetBlobContainerClient(value.ContainerName);
+        _failures = new StorageFailures(value.RequestTimeout, value.MaxRetries);
     }
 
     /// <summary>The container segments live in.</summary>
     public BlobContainerClient Container => _container;
 
-    /// <summary>Creates the segment's append blob if it does not exist yet.</summary>
-    public async Task CreateSegmentAsync(string blobName, CancellationToken cancellationToken)
+    /// <summary>Creates the segment's append blob if it does not exist yet; true when this call created it.</summary>
+    public async Task<bool> CreateSegmentAsync(string blobName, CancellationToken cancellationToken)
     {
         await EnsureContainerAsync(cancellationToken).ConfigureAwait(false);
-        await Run(() => _container.GetAppendBlobClient(blobName).CreateIfNotExistsAsync(cancellationToken: cancellationToken), blobName).ConfigureAwait(false);
+        var created = await Run(() => _container.GetAppendBlobClient(blobName).CreateIfNotExistsAsync(cancellationToken: cancellationToken), blobName, cancellationToken).ConfigureAwait(false);
+        return created is not null;
     }
 
     /// <summary>
     /// Takes the segment's write lease (infinite), breaking one a previous activation left behind (a dead silo's lease never
     /// expires by itself). Returns the lease id every later append must carry; the activation that held the lease before is fenced.
+    /// With <paramref name="breakHeldLease"/> false (a blob the caller just created, which no earlier writer can have leased) it only
+    /// acquires, and a lease someone took meanwhile makes it fail with <see cref="NotLeaderException"/>.
     /// </summary>
-    public async Task<string> TakeLeaseAsync(string blobName, CancellationToken cancellationToken)
+    public async Task<string> TakeLeaseAsync(string blobName, CancellationToken cancellationToken, bool breakHeldLease = true)
     {
         var blob = _container.GetBlobClient(blobName);
-        await BreakLeaseAsync(blob, cancellationToken).ConfigureAwait(false);
+        if (breakHeldLease)
+        {
+            await BreakLeaseAsync(blob, cancellationToken).ConfigureAwait(false);
+        }
+
         var lease = blob.GetBlobLeaseClient(Guid.NewGuid().ToString());
         try
         {
@@ -60,6 +69,10 @@ internal sealed class SegmentStore
         catch (RequestFailedException e)
         {
             throw new StorageException($"Taking the lease on {blobName} failed: {e.Status} {e.ErrorCode}.", e);
+        }
+        catch (Exception e) when (StorageFailures.IsUnanswered(e, cancellationToken))
+        {
+            throw _failures.Unanswered($"Taking the lease on {blobName}", e);
         }
     }
 
@@ -77,6 +90,10 @@ internal sealed class SegmentStore
         catch (RequestFailedException e)
         {
             throw new StorageException($"Releasing the lease on {blobName} failed: {e.Status} {e.ErrorCode}.", e);
+        }
+        catch (Exception e) when (StorageFailures.IsUnanswered(e, cancellationToken))
+        {
+            throw _failures.Unanswered($"Releasing the lease on {blobName}", e);
         }
     }
 
@@ -118,6 +135,10 @@ internal sealed class SegmentStore
         {
             throw new StorageException($"Appending {block.Length} bytes to {blobName} failed: {e.Status} {e.ErrorCode}.", e);
         }
+        catch (Exception e) when (StorageFailures.IsUnanswered(e, cancellationToken))
+        {
+            throw _failures.Unanswered($"Appending {block.Length} bytes to {blobName}", e);
+        }
     }
 
     private static async Task<bool> HoldsBlockAtAsync(AppendBlobClient client, ReadOnlyMemory<byte> block, long position, CancellationToken cancellationToken)
@@ -146,7 +167,8 @@ internal sealed class SegmentStore
         var response = await Run(
             () => _container.GetBlobClient(blobName).DownloadContentAsync(
                 new BlobDownloadOptions { Range = new HttpRange(position, length) }, cancellationToken),
-            blobName).ConfigureAwait(false);
+            blobName,
+            cancellationToken).ConfigureAwait(false);
         return response.Value.Content.ToArray();
     }
 
@@ -166,13 +188,17 @@ internal sealed class SegmentStore
         {
             throw new StorageException($"Reading the properties of {blobName} failed: {e.Status} {e.ErrorCode}.", e);
         }
+        catch (Exception e) when (StorageFailures.IsUnanswered(e, cancellationToken))
+        {
+            throw _failures.Unanswered($"Reading the properties of {blobName}", e);
+        }
     }
 
     /// <summary>Writes (or overwrites) a whole block blob.</summary>
     public async Task WriteBlobAsync(string blobName, byte[] content, CancellationToken cancellationToken)
     {
         await EnsureContainerAsync(cancellationToken).ConfigureAwait(false);
-        await Run(() => _container.GetBlobClient(blobName).UploadAsync(new BinaryData(content), overwrite: true, cancellationToken), blobName).ConfigureAwait(false);
+        await Run(() => _container.GetBlobClient(blobName).UploadAsync(new BinaryData(content), overwrite: true, cancellationToken), blobName, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Reads a whole blob, or null when it does not exist.</summary>
@@ -191,12 +217,16 @@ internal sealed class SegmentStore
         {
             throw new StorageException($"Reading {blobName} failed: {e.Status} {e.ErrorCode}.", e);
         }
+        catch (Exception e) when (StorageFailures.IsUnanswered(e, cancellationToken))
+        {
+            throw _failures.Unanswered($"Reading {blobName}", e);
+        }
     }
 
     /// <summary>Deletes a blob if it exists, breaking a write lease a dead activation left on it.</summary>
     public async Task DeleteAsync(string blobName, CancellationToken cancellationToken)
     {
-        await Run(() => DeleteBreakingLeaseAsync(_container.GetBlobClient(blobName), cancellationToken), blobName).ConfigureAwait(false);
+        await Run(() => DeleteBreakingLeaseAsync(_container.GetBlobClient(blobName), cancellationToken), blobName, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<Response<bool>> DeleteBreakingLeaseAsync(BlobClient blob, CancellationToken cancellationToken)
@@ -247,6 +277,10 @@ internal sealed class SegmentStore
         {
             // The container itself is gone: nothing left to delete.
         }
+        catch (Exception e) when (StorageFailures.IsUnanswered(e, cancellationToken))
+        {
+            throw _failures.Unanswered($"Deleting the blobs under {prefix}", e);
+        }
 
         return deleted;
     }
@@ -265,6 +299,10 @@ internal sealed class SegmentStore
         catch (RequestFailedException e) when (e.Status == 404)
         {
         }
+        catch (Exception e) when (StorageFailures.IsUnanswered(e, cancellationToken))
+        {
+            throw _failures.Unanswered($"Listing the blobs under {prefix}", e);
+        }
 
         return names;
     }
@@ -275,13 +313,13 @@ internal sealed class SegmentStore
         var created = _created;
         if (created is null || created.IsFaulted || created.IsCanceled)
         {
-            created = _created = Run(() => _container.CreateIfNotExistsAsync(cancellationToken: cancellationToken), _container.Name);
+            created = _created = Run(() => _container.CreateIfNotExistsAsync(cancellationToken: cancellationToken), _container.Name, cancellationToken);
         }
 
         return created;
     }
 
-    private static async Task<T> Run<T>(Func<Task<T>> operation, string blobName)
+    private async Task<T> Run<T>(Func<Task<T>> operation, string blobName, CancellationToken cancellationToken)
     {
         try
         {
@@ -290,6 +328,10 @@ internal sealed class SegmentStore
         catch (RequestFailedException e)
         {
             throw new StorageException($"Blob storage request for {blobName} failed: {e.Status} {e.ErrorCode}. {FirstLine(e.Message)}", e);
+        }
+        catch (Exception e) when (StorageFailures.IsUnanswered(e, cancellationToken))
+        {
+            throw _failures.Unanswered($"Blob storage request for {blobName}", e);
         }
     }
 

@@ -12,6 +12,7 @@ namespace OrleansLog.Topics;
 internal sealed partial class TopicGrain(
     [PersistentState("topic", OrleansLogSiloBuilderExtensions.StorageName)] IPersistentState<TopicState> state,
     SegmentStore store,
+    StoredPartitionReader storedPartitions,
     ILogger<TopicGrain> logger) : Grain, ITopicGrain
 {
     /// <summary>The most partitions one topic may have.</summary>
@@ -58,6 +59,41 @@ internal sealed partial class TopicGrain(
     {
         ThrowIfMissing();
         return Task.FromResult(Describe(TopicConfig.Parse(state.State.Configs)));
+    }
+
+    public Task<PartitionDescription[]> DescribePartitionsAsync(int[] partitions)
+    {
+        ThrowIfMissing();
+        ValidatePartitions(partitions);
+        return storedPartitions.DescribeAsync(Name, state.State.TopicId, partitions);
+    }
+
+    public Task<OffsetAndTimestamp[]> ListOffsetsAsync(int[] partitions, long timestamp)
+    {
+        ThrowIfMissing();
+        ValidatePartitions(partitions);
+        if (timestamp < 0 && timestamp is not OffsetSpec.Earliest and not OffsetSpec.Latest)
+        {
+            throw new InvalidRequestException($"List offsets takes a timestamp in ms, -1 (latest) or -2 (earliest); got {timestamp}.");
+        }
+
+        return storedPartitions.ListOffsetsAsync(Name, state.State.TopicId, partitions, timestamp);
+    }
+
+    private void ValidatePartitions(int[] requested)
+    {
+        if (requested.Length > ITopicGrain.MaxPartitionsPerRequest)
+        {
+            throw new InvalidRequestException($"One request covers at most {ITopicGrain.MaxPartitionsPerRequest} partitions; got {requested.Length}. Page through them.");
+        }
+
+        foreach (var partition in requested)
+        {
+            if (partition < 0 || partition >= state.State.PartitionCount)
+            {
+                throw new UnknownTopicException($"Topic '{Name}' has partitions 0 to {state.State.PartitionCount - 1}; partition {partition} does not exist.");
+            }
+        }
     }
 
     public async Task<TopicDescription> AlterConfigsAsync(IReadOnlyDictionary<string, string?> changes)
@@ -113,16 +149,10 @@ internal sealed partial class TopicGrain(
         await state.WriteStateAsync();
         await GrainFactory.GetCatalog(CatalogNames.Topics).RemoveAsync(Name);
 
-        // Stop the partitions first, so nothing appends while the blobs go.
-        var stops = new Task[partitionCount];
-        for (var p = 0; p < partitionCount; p++)
-        {
-            stops[p] = GrainFactory.GetPartition(Name, topicId, p).DeleteAsync();
-        }
-
+        // Stop the partitions first, so nothing appends while the blobs go; idle ones are not activated for it.
         try
         {
-            await Task.WhenAll(stops);
+            await storedPartitions.DeleteAsync(Name, topicId, partitionCount);
         }
         finally
         {
