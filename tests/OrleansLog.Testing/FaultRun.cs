@@ -148,8 +148,8 @@ public sealed class FaultRun
             var moved = false;
             for (var partition = 0; partition < Partitions; partition++)
             {
-                var grain = _log.Cluster.Client.GetGrain<IPartitionGrain>(new PartitionGrainKey(Topic, topicId, partition).ToString());
-                var highWatermark = (await RetryAsync(grain.DescribeAsync)).HighWatermark;
+                var grain = _log.Cluster.Client.GetPartition(Topic, topicId, partition);
+                var highWatermark = (await RetryAsync(() => grain.DescribeAsync())).HighWatermark;
                 moved |= highWatermark != previous[partition];
                 previous[partition] = highWatermark;
             }

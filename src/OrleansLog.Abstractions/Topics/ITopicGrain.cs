@@ -6,25 +6,25 @@ public interface ITopicGrain : IGrainWithStringKey
 {
     /// <summary>Creates the topic with a new topic id; throws <see cref="Errors.TopicAlreadyExistsException"/> if it exists.</summary>
     [Alias("Create")]
-    Task<TopicDescription> CreateAsync(int partitionCount, IReadOnlyDictionary<string, string>? configs);
+    Task<TopicDescription> CreateAsync(int partitionCount, IReadOnlyDictionary<string, string>? configs, CancellationToken cancellationToken = default);
 
     /// <summary>Describes the topic; throws <see cref="Errors.UnknownTopicException"/> if it does not exist.</summary>
     [Alias("Describe")]
-    Task<TopicDescription> DescribeAsync();
+    Task<TopicDescription> DescribeAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Sets configuration keys (a null value resets a key to its default) and pushes the result to live partitions.</summary>
     [Alias("AlterConfigs")]
-    Task<TopicDescription> AlterConfigsAsync(IReadOnlyDictionary<string, string?> changes);
+    Task<TopicDescription> AlterConfigsAsync(IReadOnlyDictionary<string, string?> changes, CancellationToken cancellationToken = default);
 
     /// <summary>Grows the topic to <paramref name="totalCount"/> partitions; a topic never shrinks.</summary>
     [Alias("CreatePartitions")]
-    Task<TopicDescription> CreatePartitionsAsync(int totalCount);
+    Task<TopicDescription> CreatePartitionsAsync(int totalCount, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes the topic; its blobs are deleted in the background and the name can be re-created at once.</summary>
     /// <remarks>Stops the topic's partitions first, activating none that is idle: a minute or more for 10,000 partitions on a slow store.</remarks>
     [Alias("Delete")]
     [ResponseTimeout("00:05:00")]
-    Task DeleteAsync();
+    Task DeleteAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Describes <paramref name="partitions"/> (at most <see cref="MaxPartitionsPerRequest"/>) without activating idle ones: an idle
@@ -33,7 +33,7 @@ public interface ITopicGrain : IGrainWithStringKey
     [Alias("DescribePartitions")]
     [Orleans.Concurrency.AlwaysInterleave]
     [ResponseTimeout("00:02:00")]
-    Task<Partitions.PartitionDescription[]> DescribePartitionsAsync(int[] partitions);
+    Task<Partitions.PartitionDescription[]> DescribePartitionsAsync(int[] partitions, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// The offset for <paramref name="timestamp"/> (<see cref="Partitions.OffsetSpec.Earliest"/>, <see cref="Partitions.OffsetSpec.Latest"/> or Unix ms) in each of
@@ -43,7 +43,7 @@ public interface ITopicGrain : IGrainWithStringKey
     [Alias("ListOffsets")]
     [Orleans.Concurrency.AlwaysInterleave]
     [ResponseTimeout("00:02:00")]
-    Task<Partitions.OffsetAndTimestamp[]> ListOffsetsAsync(int[] partitions, long timestamp);
+    Task<Partitions.OffsetAndTimestamp[]> ListOffsetsAsync(int[] partitions, long timestamp, CancellationToken cancellationToken = default);
 
     /// <summary>The most partitions one <see cref="DescribePartitionsAsync"/> or <see cref="ListOffsetsAsync"/> call takes; clients page larger topics.</summary>
     const int MaxPartitionsPerRequest = 1_000;
@@ -52,5 +52,5 @@ public interface ITopicGrain : IGrainWithStringKey
     /// <remarks>Interleaves, because partitions ask for it while they are activated by the topic's own calls.</remarks>
     [Alias("GetPartitionConfig")]
     [Orleans.Concurrency.AlwaysInterleave]
-    Task<TopicConfig> GetPartitionConfigAsync(Guid topicId, int partition);
+    Task<TopicConfig> GetPartitionConfigAsync(Guid topicId, int partition, CancellationToken cancellationToken = default);
 }

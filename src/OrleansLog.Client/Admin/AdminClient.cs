@@ -23,7 +23,7 @@ public sealed class AdminClient
     public async Task<TopicDescription> CreateTopicAsync(string topic, int partitions = 1, IReadOnlyDictionary<string, string>? configs = null, CancellationToken cancellationToken = default)
     {
         TopicName.Validate(topic);
-        var description = await Topic(topic).CreateAsync(partitions, configs).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var description = await Topic(topic).CreateAsync(partitions, configs, cancellationToken).ConfigureAwait(false);
         _metadata.Invalidate(topic);
         return description;
     }
@@ -36,7 +36,7 @@ public sealed class AdminClient
     public Task<TopicDescription> DescribeTopicAsync(string topic, CancellationToken cancellationToken = default)
     {
         TopicName.Validate(topic);
-        return Topic(topic).DescribeAsync().WaitAsync(cancellationToken);
+        return Topic(topic).DescribeAsync(cancellationToken);
     }
 
     /// <summary>
@@ -50,7 +50,7 @@ public sealed class AdminClient
         foreach (var page in Pages(AllPartitions(description.PartitionCount)))
         {
             // One page at a time: the topic grain bounds the fan-out within a page, so a 10,000-partition topic never has more than that in flight.
-            results.AddRange(await Topic(topic).DescribePartitionsAsync(page).WaitAsync(cancellationToken).ConfigureAwait(false));
+            results.AddRange(await Topic(topic).DescribePartitionsAsync(page, cancellationToken).ConfigureAwait(false));
         }
 
         return results;
@@ -68,7 +68,7 @@ public sealed class AdminClient
         var results = new List<ListedOffset>(chosen.Length);
         foreach (var page in Pages(chosen))
         {
-            var offsets = await Topic(topic).ListOffsetsAsync(page, timestamp).WaitAsync(cancellationToken).ConfigureAwait(false);
+            var offsets = await Topic(topic).ListOffsetsAsync(page, timestamp, cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < page.Length; i++)
             {
                 results.Add(new ListedOffset(new TopicPartition(topic, page[i]), offsets[i].Offset, offsets[i].Timestamp));
@@ -101,7 +101,7 @@ public sealed class AdminClient
     public async Task<TopicDescription> AlterTopicConfigAsync(string topic, IReadOnlyDictionary<string, string?> changes, CancellationToken cancellationToken = default)
     {
         TopicName.Validate(topic);
-        var description = await Topic(topic).AlterConfigsAsync(changes).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var description = await Topic(topic).AlterConfigsAsync(changes, cancellationToken).ConfigureAwait(false);
         _metadata.Invalidate(topic);
         return description;
     }
@@ -110,7 +110,7 @@ public sealed class AdminClient
     public async Task<TopicDescription> CreatePartitionsAsync(string topic, int totalCount, CancellationToken cancellationToken = default)
     {
         TopicName.Validate(topic);
-        var description = await Topic(topic).CreatePartitionsAsync(totalCount).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var description = await Topic(topic).CreatePartitionsAsync(totalCount, cancellationToken).ConfigureAwait(false);
         _metadata.Invalidate(topic);
         return description;
     }
@@ -119,7 +119,7 @@ public sealed class AdminClient
     public async Task DeleteTopicAsync(string topic, CancellationToken cancellationToken = default)
     {
         TopicName.Validate(topic);
-        await Topic(topic).DeleteAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        await Topic(topic).DeleteAsync(cancellationToken).ConfigureAwait(false);
         _metadata.Invalidate(topic);
     }
 
@@ -149,7 +149,7 @@ public sealed class AdminClient
             throw new Errors.UnknownTopicException($"Topic '{partition.Topic}' has partitions 0 to {description.PartitionCount - 1}; partition {partition.Partition} does not exist.");
         }
 
-        return Partition(description, partition.Partition).ListOffsetAsync(timestamp).WaitAsync(cancellationToken);
+        return Partition(description, partition.Partition).ListOffsetAsync(timestamp, cancellationToken);
     }
 
     /// <summary>Lists the consumer groups with their state and member count.</summary>
@@ -283,8 +283,8 @@ public sealed class AdminClient
     private async Task<long> ResetTargetAsync(TopicDescription topic, int partition, OffsetResetSpec spec, long previous, CancellationToken cancellationToken)
     {
         var grain = Partition(topic, partition);
-        var earliest = (await grain.ListOffsetAsync(OffsetSpec.Earliest).WaitAsync(cancellationToken).ConfigureAwait(false)).Offset;
-        var latest = (await grain.ListOffsetAsync(OffsetSpec.Latest).WaitAsync(cancellationToken).ConfigureAwait(false)).Offset;
+        var earliest = (await grain.ListOffsetAsync(OffsetSpec.Earliest, cancellationToken).ConfigureAwait(false)).Offset;
+        var latest = (await grain.ListOffsetAsync(OffsetSpec.Latest, cancellationToken).ConfigureAwait(false)).Offset;
         long target;
         switch (spec.Kind)
         {
@@ -303,7 +303,7 @@ public sealed class AdminClient
                 target = spec.Value;
                 break;
             case OffsetResetKind.ToDatetime:
-                var found = await grain.ListOffsetAsync(spec.Timestamp.ToUnixTimeMilliseconds()).WaitAsync(cancellationToken).ConfigureAwait(false);
+                var found = await grain.ListOffsetAsync(spec.Timestamp.ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
                 target = found.Offset < 0 ? latest : found.Offset;
                 break;
             default:

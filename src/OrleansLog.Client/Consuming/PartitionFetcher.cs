@@ -124,7 +124,7 @@ internal sealed class PartitionFetcher(
                 var grain = client.GrainFactory.GetPartition(Partition.Topic, metadata.TopicId, Partition.Partition);
                 // A long-poll parked on a silo that died gets no answer until the call's 1-minute response timeout; give up on it
                 // shortly after its wait would have ended and fetch again from the partition's new activation.
-                var result = await grain.FetchAsync(position, options.MaxPartitionFetchBytes, options.FetchMaxWait)
+                var result = await grain.FetchAsync(position, options.MaxPartitionFetchBytes, options.FetchMaxWait, cancellationToken)
                     .WaitAsync(options.FetchMaxWait + FetchGrace, cancellationToken).ConfigureAwait(false);
                 HighWatermark = result.HighWatermark;
                 if (result.Records.Length > 0)

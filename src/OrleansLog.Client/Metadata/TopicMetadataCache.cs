@@ -33,7 +33,7 @@ internal sealed class TopicMetadataCache(IGrainFactory grains, TimeSpan maxAge)
     public async Task<TopicDescription> RefreshAsync(string topic, CancellationToken cancellationToken = default)
     {
         TopicName.Validate(topic);
-        var description = await grains.GetGrain<ITopicGrain>(topic).DescribeAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        var description = await grains.GetGrain<ITopicGrain>(topic).DescribeAsync(cancellationToken).ConfigureAwait(false);
         _entries[topic] = new Entry(description, Environment.TickCount64);
         return description;
     }

@@ -156,8 +156,10 @@ internal sealed partial class PartitionGrain(
         }
     }
 
-    public async Task<AppendResult> AppendAsync(byte[] batches, Acks acks)
+    public async Task<AppendResult> AppendAsync(byte[] batches, Acks acks, CancellationToken cancellationToken)
     {
+        // Cancellation is honoured only before the batches are taken: once offsets are assigned, the append runs to its end.
+        cancellationToken.ThrowIfCancellationRequested();
         ThrowIfUnavailable();
         var count = ValidateBatches(batches);
 
@@ -278,7 +280,7 @@ internal sealed partial class PartitionGrain(
         return duplicates;
     }
 
-    public async Task<FetchResult> FetchAsync(long offset, int maxBytes, TimeSpan maxWait)
+    public async Task<FetchResult> FetchAsync(long offset, int maxBytes, TimeSpan maxWait, CancellationToken cancellationToken)
     {
         ThrowIfUnavailable();
         if (maxBytes <= 0)
@@ -289,7 +291,8 @@ internal sealed partial class PartitionGrain(
         ThrowIfOutOfRange(offset);
         if (offset == _highWatermark && maxWait > TimeSpan.Zero)
         {
-            await WaitForDataAsync(offset, maxWait);
+            await WaitForDataAsync(offset, maxWait, cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
             ThrowIfUnavailable();
             ThrowIfOutOfRange(offset);
         }
@@ -303,7 +306,7 @@ internal sealed partial class PartitionGrain(
             }
             else
             {
-                await ReadFromStorageAsync(offset, maxBytes, chunks);
+                await ReadFromStorageAsync(offset, maxBytes, chunks, cancellationToken);
             }
         }
 
@@ -312,7 +315,7 @@ internal sealed partial class PartitionGrain(
         return result;
     }
 
-    public async Task<OffsetAndTimestamp> ListOffsetAsync(long timestamp)
+    public async Task<OffsetAndTimestamp> ListOffsetAsync(long timestamp, CancellationToken cancellationToken)
     {
         ThrowIfUnavailable();
         switch (timestamp)
@@ -346,7 +349,7 @@ internal sealed partial class PartitionGrain(
         return new OffsetAndTimestamp(-1, -1);
     }
 
-    public Task<PartitionDescription> DescribeAsync()
+    public Task<PartitionDescription> DescribeAsync(CancellationToken cancellationToken)
     {
         ThrowIfUnavailable();
         var state = manifest.State;
@@ -360,7 +363,7 @@ internal sealed partial class PartitionGrain(
         return Task.FromResult(new PartitionDescription(_key.Partition, state.LogStartOffset, _highWatermark, segments, size, state.LeaderEpoch, RuntimeIdentity));
     }
 
-    public Task UpdateConfigAsync(TopicConfig config)
+    public Task UpdateConfigAsync(TopicConfig config, CancellationToken cancellationToken)
     {
         ThrowIfUnavailable();
         _config = config;
@@ -368,7 +371,7 @@ internal sealed partial class PartitionGrain(
         return Task.CompletedTask;
     }
 
-    public async Task DeleteAsync()
+    public async Task DeleteAsync(CancellationToken cancellationToken)
     {
         _unavailable = new UnknownTopicException($"Topic '{_key.Topic}' (id {_key.TopicId}) was deleted.");
         _stopping = true;
@@ -451,9 +454,11 @@ internal sealed partial class PartitionGrain(
         return count;
     }
 
-    private async Task WaitForDataAsync(long offset, TimeSpan maxWait)
+    // Until records past offset arrive, maxWait passes, or the caller cancels (a consumer that stopped need not hold the wait).
+    private async Task WaitForDataAsync(long offset, TimeSpan maxWait, CancellationToken cancellationToken)
     {
-        using var timeout = new CancellationTokenSource(maxWait);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(maxWait);
         var expired = Task.Delay(Timeout.Infinite, timeout.Token);
         while (offset >= _highWatermark && _unavailable is null && !_stopping && !expired.IsCompleted)
         {
@@ -461,18 +466,18 @@ internal sealed partial class PartitionGrain(
         }
     }
 
-    private async Task ReadFromStorageAsync(long offset, int maxBytes, List<ReadOnlyMemory<byte>> chunks)
+    private async Task ReadFromStorageAsync(long offset, int maxBytes, List<ReadOnlyMemory<byte>> chunks, CancellationToken cancellationToken)
     {
         var segments = manifest.State.Segments;
         if (offset >= _activeBase)
         {
-            await _reader.ReadAsync(ActiveBlob, _activeSize, _activeIndex, offset, maxBytes, chunks, CancellationToken.None);
+            await _reader.ReadAsync(ActiveBlob, _activeSize, _activeIndex, offset, maxBytes, chunks, cancellationToken);
             return;
         }
 
         var segment = FindSegment(segments, offset) ?? throw new OffsetOutOfRangeException(_key.Topic, _key.Partition, offset, manifest.State.LogStartOffset, _highWatermark);
-        var index = await _reader.GetIndexAsync(SegmentPaths.Index(_key.TopicId, _key.Partition, segment.BaseOffset), segment.BaseOffset, CancellationToken.None);
-        await _reader.ReadAsync(SegmentPaths.Log(_key.TopicId, _key.Partition, segment.BaseOffset), segment.SizeBytes, index, offset, maxBytes, chunks, CancellationToken.None);
+        var index = await _reader.GetIndexAsync(SegmentPaths.Index(_key.TopicId, _key.Partition, segment.BaseOffset), segment.BaseOffset, cancellationToken);
+        await _reader.ReadAsync(SegmentPaths.Log(_key.TopicId, _key.Partition, segment.BaseOffset), segment.SizeBytes, index, offset, maxBytes, chunks, cancellationToken);
     }
 
     // One copy into the response, unless the batches already fill one whole array.

@@ -16,7 +16,7 @@ internal sealed class StoredPartitionReader(IGrainFactory grains, IServiceProvid
     private readonly IGrainStorage _storage = services.GetRequiredKeyedService<IGrainStorage>(OrleansLogSiloBuilderExtensions.StorageName);
 
     /// <summary>Describes <paramref name="partitions"/> of the topic incarnation <paramref name="topicId"/>, in the order given.</summary>
-    public async Task<PartitionDescription[]> DescribeAsync(string topic, Guid topicId, int[] partitions)
+    public async Task<PartitionDescription[]> DescribeAsync(string topic, Guid topicId, int[] partitions, CancellationToken cancellationToken = default)
     {
         var results = new PartitionDescription[partitions.Length];
         await ForEachAsync(partitions.Length, async i =>
@@ -24,8 +24,8 @@ internal sealed class StoredPartitionReader(IGrainFactory grains, IServiceProvid
             var (grain, stored) = await ReadManifestAsync(topic, topicId, partitions[i]).ConfigureAwait(false);
             results[i] = stored is null
                 ? Empty(partitions[i])
-                : stored.DescribeStopped(partitions[i]) ?? await grain.DescribeAsync().ConfigureAwait(false);
-        }).ConfigureAwait(false);
+                : stored.DescribeStopped(partitions[i]) ?? await grain.DescribeAsync(cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
         return results;
     }
 
@@ -34,7 +34,7 @@ internal sealed class StoredPartitionReader(IGrainFactory grains, IServiceProvid
     /// in each of <paramref name="partitions"/>. A timestamp needs the partition's own index, so partitions holding records are asked
     /// (and activated) for it; empty ones answer -1 from storage.
     /// </summary>
-    public async Task<OffsetAndTimestamp[]> ListOffsetsAsync(string topic, Guid topicId, int[] partitions, long timestamp)
+    public async Task<OffsetAndTimestamp[]> ListOffsetsAsync(string topic, Guid topicId, int[] partitions, long timestamp, CancellationToken cancellationToken = default)
     {
         var results = new OffsetAndTimestamp[partitions.Length];
         await ForEachAsync(partitions.Length, async i =>
@@ -42,9 +42,9 @@ internal sealed class StoredPartitionReader(IGrainFactory grains, IServiceProvid
             var (grain, stored) = await ReadManifestAsync(topic, topicId, partitions[i]).ConfigureAwait(false);
             var description = stored is null ? Empty(partitions[i]) : stored.DescribeStopped(partitions[i]);
             results[i] = description is null
-                ? await grain.ListOffsetAsync(timestamp).ConfigureAwait(false)
-                : StoredOffset(description, timestamp) ?? await grain.ListOffsetAsync(timestamp).ConfigureAwait(false);
-        }).ConfigureAwait(false);
+                ? await grain.ListOffsetAsync(timestamp, cancellationToken).ConfigureAwait(false)
+                : StoredOffset(description, timestamp) ?? await grain.ListOffsetAsync(timestamp, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
         return results;
     }
 
@@ -109,10 +109,10 @@ internal sealed class StoredPartitionReader(IGrainFactory grains, IServiceProvid
         return state;
     }
 
-    private Task ForEachAsync(int count, Func<int, Task> body) =>
+    private Task ForEachAsync(int count, Func<int, Task> body, CancellationToken cancellationToken = default) =>
         Parallel.ForEachAsync(
             Enumerable.Range(0, count),
             // The thread pool, not the calling grain's scheduler: the calling turn only waits for the results.
-            new ParallelOptions { MaxDegreeOfParallelism = options.Value.DescribeConcurrency, TaskScheduler = TaskScheduler.Default },
+            new ParallelOptions { MaxDegreeOfParallelism = options.Value.DescribeConcurrency, TaskScheduler = TaskScheduler.Default, CancellationToken = cancellationToken },
             async (i, _) => await body(i).ConfigureAwait(false));
 }

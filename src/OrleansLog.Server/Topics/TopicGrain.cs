@@ -34,7 +34,7 @@ internal sealed partial class TopicGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<TopicDescription> CreateAsync(int partitionCount, IReadOnlyDictionary<string, string>? configs)
+    public async Task<TopicDescription> CreateAsync(int partitionCount, IReadOnlyDictionary<string, string>? configs, CancellationToken cancellationToken)
     {
         TopicName.Validate(Name);
         ValidatePartitionCount(partitionCount);
@@ -55,20 +55,20 @@ internal sealed partial class TopicGrain(
         return Describe(config);
     }
 
-    public Task<TopicDescription> DescribeAsync()
+    public Task<TopicDescription> DescribeAsync(CancellationToken cancellationToken)
     {
         ThrowIfMissing();
         return Task.FromResult(Describe(TopicConfig.Parse(state.State.Configs)));
     }
 
-    public Task<PartitionDescription[]> DescribePartitionsAsync(int[] partitions)
+    public Task<PartitionDescription[]> DescribePartitionsAsync(int[] partitions, CancellationToken cancellationToken)
     {
         ThrowIfMissing();
         ValidatePartitions(partitions);
-        return storedPartitions.DescribeAsync(Name, state.State.TopicId, partitions);
+        return storedPartitions.DescribeAsync(Name, state.State.TopicId, partitions, cancellationToken);
     }
 
-    public Task<OffsetAndTimestamp[]> ListOffsetsAsync(int[] partitions, long timestamp)
+    public Task<OffsetAndTimestamp[]> ListOffsetsAsync(int[] partitions, long timestamp, CancellationToken cancellationToken)
     {
         ThrowIfMissing();
         ValidatePartitions(partitions);
@@ -77,7 +77,7 @@ internal sealed partial class TopicGrain(
             throw new InvalidRequestException($"List offsets takes a timestamp in ms, -1 (latest) or -2 (earliest); got {timestamp}.");
         }
 
-        return storedPartitions.ListOffsetsAsync(Name, state.State.TopicId, partitions, timestamp);
+        return storedPartitions.ListOffsetsAsync(Name, state.State.TopicId, partitions, timestamp, cancellationToken);
     }
 
     private void ValidatePartitions(int[] requested)
@@ -96,7 +96,7 @@ internal sealed partial class TopicGrain(
         }
     }
 
-    public async Task<TopicDescription> AlterConfigsAsync(IReadOnlyDictionary<string, string?> changes)
+    public async Task<TopicDescription> AlterConfigsAsync(IReadOnlyDictionary<string, string?> changes, CancellationToken cancellationToken)
     {
         ThrowIfMissing();
         var configs = new Dictionary<string, string>(state.State.Configs, StringComparer.Ordinal);
@@ -124,7 +124,7 @@ internal sealed partial class TopicGrain(
         return Describe(config);
     }
 
-    public async Task<TopicDescription> CreatePartitionsAsync(int totalCount)
+    public async Task<TopicDescription> CreatePartitionsAsync(int totalCount, CancellationToken cancellationToken)
     {
         ThrowIfMissing();
         ValidatePartitionCount(totalCount);
@@ -139,7 +139,7 @@ internal sealed partial class TopicGrain(
         return Describe(TopicConfig.Parse(state.State.Configs));
     }
 
-    public async Task DeleteAsync()
+    public async Task DeleteAsync(CancellationToken cancellationToken)
     {
         ThrowIfMissing();
         var topicId = state.State.TopicId;
@@ -163,7 +163,7 @@ internal sealed partial class TopicGrain(
         LogDeleted(Name, topicId);
     }
 
-    public Task<TopicConfig> GetPartitionConfigAsync(Guid topicId, int partition)
+    public Task<TopicConfig> GetPartitionConfigAsync(Guid topicId, int partition, CancellationToken cancellationToken)
     {
         if (!state.State.Exists || state.State.TopicId != topicId)
         {

@@ -234,4 +234,34 @@ public sealed class ProduceConsumeTests(LogClusterFixture fixture)
         var record = await waiting.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(("late", 0L), (record?.Message.Value, record?.Offset ?? -1));
     }
+
+    [Fact]
+    public async Task Cancelling_a_long_poll_fetch_ends_it_and_the_partition_keeps_serving()
+    {
+        var topic = LogCluster.NewTopic("fetch-cancel");
+        await _log.CreateTopicAsync(topic, 1);
+        var partition = await _log.PartitionAsync(topic, 0);
+
+        // Nothing is produced, so this fetch would wait its full 30 s; the caller gives up after 300 ms.
+        using var giveUp = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => partition.FetchAsync(0, 1024, TimeSpan.FromSeconds(30), giveUp.Token));
+        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(20));
+
+        var waiting = partition.FetchAsync(0, 1024, TimeSpan.FromSeconds(30));
+        await using (var producer = _log.Client.CreateProducer<string, string>())
+        {
+            await producer.ProduceAsync(topic, new Message<string, string> { Value = "after" });
+        }
+
+        var fetched = await waiting;
+        Assert.Equal(1, fetched.HighWatermark);
+        var values = new List<string>();
+        foreach (var record in RecordBatchReader.ReadRecords(fetched.Records))
+        {
+            values.Add(Encoding.UTF8.GetString(record.Value.Span));
+        }
+
+        Assert.Equal(["after"], values);
+    }
 }
