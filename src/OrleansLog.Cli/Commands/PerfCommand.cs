@@ -200,6 +200,12 @@ internal static class PerfCommand
         await console.Out.WriteLineAsync(small.Count > 0 ? string.Create(CultureInfo.InvariantCulture, $"{header}, at {baseline}, ratio") : header);
         foreach (var (name, figures) in summary)
         {
+            if (double.IsNaN(figures.seconds))
+            {
+                // A step no run took (delete without --delete, or a run that ended early) has no figure to show.
+                continue;
+            }
+
             var line = string.Create(CultureInfo.InvariantCulture, $"  {name,-16} {figures.seconds,8:F2} s");
             if (small.Count > 0)
             {
@@ -209,9 +215,10 @@ internal static class PerfCommand
             await console.Out.WriteLineAsync(line);
         }
 
-        await console.Out.WriteLineAsync(string.Create(
+        var growth = string.Create(
             CultureInfo.InvariantCulture,
-            $"  silo working set growth: {workingSetAfterDescribe / 1e6:F0} MB after create+describe+offsets, {workingSetAfterProduce / 1e6:F0} MB after produce, {workingSetAfterDelete / 1e6:F0} MB after delete"));
+            $"  silo working set growth: {workingSetAfterDescribe / 1e6:F0} MB after create+describe+offsets, {workingSetAfterProduce / 1e6:F0} MB after produce");
+        await console.Out.WriteLineAsync(double.IsNaN(workingSetAfterDelete) ? growth : string.Create(CultureInfo.InvariantCulture, $"{growth}, {workingSetAfterDelete / 1e6:F0} MB after delete"));
     }
 
     private static Command Produce(CommandContext context)
