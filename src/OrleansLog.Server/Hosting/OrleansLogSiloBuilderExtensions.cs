@@ -54,6 +54,7 @@ public static class OrleansLogSiloBuilderExtensions
             .Validate(o => o.ExpiryCheckInterval > TimeSpan.Zero, "ConsumerGroupOptions.ExpiryCheckInterval must be positive.")
             .Validate(o => o.MetadataRefreshInterval > TimeSpan.Zero, "ConsumerGroupOptions.MetadataRefreshInterval must be positive.");
         services.TryAddSingleton<SegmentStore>();
+        services.TryAddSingleton<ISegmentStore>(sp => sp.GetRequiredService<SegmentStore>());
         services.TryAddSingleton<TailMemoryBudget>();
         services.TryAddSingleton<AcknowledgedOffsets>();
         services.TryAddSingleton(TimeProvider.System);

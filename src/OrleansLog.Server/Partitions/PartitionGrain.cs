@@ -30,7 +30,7 @@ namespace OrleansLog.Partitions;
 [RandomPlacement]
 internal sealed partial class PartitionGrain(
     [PersistentState(PartitionGrain.ManifestStateName, OrleansLogSiloBuilderExtensions.StorageName)] IPersistentState<PartitionManifest> manifest,
-    SegmentStore store,
+    ISegmentStore store,
     TailMemoryBudget budget,
     PartitionRecoveryLimiter recoveries,
     AcknowledgedOffsets acknowledged,

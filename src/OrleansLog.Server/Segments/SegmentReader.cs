@@ -7,7 +7,7 @@ namespace OrleansLog.Segments;
 /// keeping the last few reads so that a sequential consumer is served from read-ahead instead of a request per fetch.
 /// </summary>
 /// <remarks>Not thread-safe: one per partition activation, used on the grain's scheduler.</remarks>
-internal sealed class SegmentReader(SegmentStore store, int readAheadBytes)
+internal sealed class SegmentReader(ISegmentStore store, int readAheadBytes)
 {
     private const int CachedChunks = 4;
     private const int MaxCachedIndexes = 64;

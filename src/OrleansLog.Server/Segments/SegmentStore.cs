@@ -8,9 +8,9 @@ using OrleansLog.Storage;
 
 namespace OrleansLog.Segments;
 
-/// <summary>Reads and writes segment blobs: append blobs for data, block blobs for indexes.</summary>
+/// <summary>The <see cref="ISegmentStore"/> on Azure Blob Storage: append blobs for segments, block blobs for indexes.</summary>
 /// <remarks>One per silo. Enforces Azure's real limits even where Azurite is more lenient.</remarks>
-internal sealed class SegmentStore
+internal sealed class SegmentStore : ISegmentStore
 {
     /// <summary>The largest block one append may carry (Azure's append-blob block limit).</summary>
     public const int MaxAppendBlockBytes = 4 * 1024 * 1024;

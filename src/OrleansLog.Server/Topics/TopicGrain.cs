@@ -11,7 +11,7 @@ namespace OrleansLog.Topics;
 [GrainType(GrainTypes.Topic)]
 internal sealed partial class TopicGrain(
     [PersistentState("topic", OrleansLogSiloBuilderExtensions.StorageName)] IPersistentState<TopicState> state,
-    SegmentStore store,
+    ISegmentStore store,
     StoredPartitionReader storedPartitions,
     ILogger<TopicGrain> logger) : Grain, ITopicGrain
 {
