@@ -67,6 +67,10 @@ internal static partial class AzuriteInstallation
     /// <summary>The well-known, public key of Azurite's development storage account.</summary>
     internal const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
+    /// <summary>The connection string of the development account with only a blob endpoint, on loopback port <paramref name="blobPort"/>.</summary>
+    internal static string BlobConnectionStringFor(int blobPort) =>
+        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{blobPort}/{AccountName};";
+
     /// <summary>The connection string of the development account on the given loopback ports.</summary>
     internal static string ConnectionStringFor(int blobPort, int queuePort, int tablePort) =>
         "DefaultEndpointsProtocol=http;" +

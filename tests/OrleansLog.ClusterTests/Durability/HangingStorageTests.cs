@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using OrleansLog.Client;
 using OrleansLog.ClusterTests.Infrastructure;
+using OrleansLog.Development;
 using OrleansLog.Errors;
 using OrleansLog.Partitions;
 using OrleansLog.Records;
@@ -28,7 +29,7 @@ public sealed class HangingStorageTests(ITestOutputHelper output)
             },
             configureStorage: o =>
             {
-                o.ConnectionString = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:{proxy.Port}/devstoreaccount1;";
+                o.ConnectionString = AzuriteInstallation.BlobConnectionStringFor(proxy.Port);
                 o.RequestTimeout = TimeSpan.FromSeconds(1);
                 o.MaxRetries = 1;
             });

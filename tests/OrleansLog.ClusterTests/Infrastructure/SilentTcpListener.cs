@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using OrleansLog.Development;
 
 namespace OrleansLog.ClusterTests.Infrastructure;
 
@@ -24,8 +25,7 @@ public sealed class SilentTcpListener : IAsyncDisposable
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
     /// <summary>A storage connection string whose blob endpoint is this listener.</summary>
-    public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:{Port}/devstoreaccount1;";
+    public string ConnectionString => AzuriteInstallation.BlobConnectionStringFor(Port);
 
     /// <summary>Connections accepted so far.</summary>
     public int Accepted { get; private set; }

@@ -2,15 +2,13 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using OrleansLog.ClusterTests.Infrastructure;
+using OrleansLog.Development;
 
 namespace OrleansLog.ClusterTests.Processes;
 
 /// <summary>The silo executable with bad storage settings: one line on its output naming the setting, exit code 2 (malformed) or 1 (unreachable), no stack trace.</summary>
 public sealed class SiloStartupCheckTests
 {
-    // Azurite's well-known development account key (public, documented by Azure).
-    private const string DevelopmentKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-
     [Fact]
     public async Task A_garbage_connection_string_is_one_line_naming_the_setting_and_exit_code_2()
     {
@@ -56,7 +54,7 @@ public sealed class SiloStartupCheckTests
             ["OrleansLog__Storage__ConnectionString"] = azurite.ConnectionString,
             ["OrleansLog__Storage__ContainerName"] = TestAzurite.NewContainerName("startup"),
             ["OrleansLog__Clustering__Provider"] = "AzureTable",
-            ["OrleansLog__Clustering__ConnectionString"] = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={DevelopmentKey};TableEndpoint=http://127.0.0.1:{deadPort}/devstoreaccount1;",
+            ["OrleansLog__Clustering__ConnectionString"] = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AzuriteInstallation.AccountKey};TableEndpoint=http://127.0.0.1:{deadPort}/devstoreaccount1;",
         });
         Assert.Equal(1, code);
         var line = Assert.Single(output);
@@ -82,8 +80,7 @@ public sealed class SiloStartupCheckTests
         Assert.True(elapsed >= TimeSpan.FromSeconds(1) && elapsed < TimeSpan.FromSeconds(30), $"took {elapsed}");
     }
 
-    private static string ConnectionString(int port) =>
-        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={DevelopmentKey};BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
+    private static string ConnectionString(int port) => AzuriteInstallation.BlobConnectionStringFor(port);
 
     private static async Task<(int ExitCode, string[] Lines, TimeSpan Elapsed)> RunSiloAsync(Dictionary<string, string> settings)
     {
