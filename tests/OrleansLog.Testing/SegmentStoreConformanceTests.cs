@@ -127,7 +127,7 @@ public abstract class SegmentStoreConformanceTests
         var store = CreateStore();
         await store.CreateSegmentAsync(Segment, default);
 
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.AppendBlockAsync(Segment, new byte[SegmentStore.MaxAppendBlockBytes + 1], 0, null, default));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.AppendBlockAsync(Segment, new byte[SegmentLimits.MaxAppendBlockBytes + 1], 0, null, default));
         Assert.Equal(0L, (await store.GetPropertiesAsync(Segment, default))!.Size);
     }
 

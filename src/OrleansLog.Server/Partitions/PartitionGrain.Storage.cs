@@ -104,7 +104,7 @@ internal sealed partial class PartitionGrain
     {
         if (_rollRequested
             || (_activeSize > 0 && (_activeSize + NextBlockBytes() > _config.SegmentBytes
-                || _activeBlocks >= SegmentStore.MaxAppendBlocks - 1
+                || _activeBlocks >= SegmentLimits.MaxAppendBlocks - 1
                 || NowMs() - _activeCreatedAt >= _config.SegmentMs)))
         {
             await SealActiveSegmentAsync();
@@ -120,7 +120,7 @@ internal sealed partial class PartitionGrain
 
         var entries = new List<TailEntry>();
         var blockBytes = 0;
-        for (var i = first; i < _tail.Count && blockBytes + _tail.At(i).Batch.Length <= SegmentStore.MaxAppendBlockBytes; i++)
+        for (var i = first; i < _tail.Count && blockBytes + _tail.At(i).Batch.Length <= SegmentLimits.MaxAppendBlockBytes; i++)
         {
             entries.Add(_tail.At(i));
             blockBytes += _tail.At(i).Batch.Length;
@@ -200,7 +200,7 @@ internal sealed partial class PartitionGrain
     {
         var first = _tail.IndexOf(_highWatermark);
         var bytes = 0;
-        for (var i = Math.Max(first, 0); first >= 0 && i < _tail.Count && bytes + _tail.At(i).Batch.Length <= SegmentStore.MaxAppendBlockBytes; i++)
+        for (var i = Math.Max(first, 0); first >= 0 && i < _tail.Count && bytes + _tail.At(i).Batch.Length <= SegmentLimits.MaxAppendBlockBytes; i++)
         {
             bytes += _tail.At(i).Batch.Length;
         }

@@ -68,9 +68,9 @@ internal sealed class InMemorySegmentStore(TimeProvider time) : ISegmentStore
 
     public Task AppendBlockAsync(string blobName, ReadOnlyMemory<byte> block, long expectedPosition, string? leaseId, CancellationToken cancellationToken)
     {
-        if (block.Length > SegmentStore.MaxAppendBlockBytes)
+        if (block.Length > SegmentLimits.MaxAppendBlockBytes)
         {
-            throw new ArgumentOutOfRangeException(nameof(block), block.Length, $"An append block holds at most {SegmentStore.MaxAppendBlockBytes} bytes.");
+            throw new ArgumentOutOfRangeException(nameof(block), block.Length, $"An append block holds at most {SegmentLimits.MaxAppendBlockBytes} bytes.");
         }
 
         lock (_lock)
@@ -93,9 +93,9 @@ internal sealed class InMemorySegmentStore(TimeProvider time) : ISegmentStore
                     $"Segment {blobName} is no longer at position {expectedPosition}: another activation appended to it. This activation is fenced; retry.");
             }
 
-            if (blob.BlockCount >= SegmentStore.MaxAppendBlocks)
+            if (blob.BlockCount >= SegmentLimits.MaxAppendBlocks)
             {
-                throw new StorageException($"Appending {block.Length} bytes to {blobName} failed: it holds {SegmentStore.MaxAppendBlocks} blocks, Azure's limit.");
+                throw new StorageException($"Appending {block.Length} bytes to {blobName} failed: it holds {SegmentLimits.MaxAppendBlocks} blocks, Azure's limit.");
             }
 
             blob.Content.AddRange(block.Span);

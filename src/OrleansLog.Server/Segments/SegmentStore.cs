@@ -12,12 +12,6 @@ namespace OrleansLog.Segments;
 /// <remarks>One per silo. Enforces Azure's real limits even where Azurite is more lenient.</remarks>
 internal sealed class SegmentStore : ISegmentStore
 {
-    /// <summary>The largest block one append may carry (Azure's append-blob block limit).</summary>
-    public const int MaxAppendBlockBytes = 4 * 1024 * 1024;
-
-    /// <summary>The most blocks an append blob may hold; a segment is sealed before it gets there.</summary>
-    public const int MaxAppendBlocks = 50_000;
-
     private readonly BlobContainerClient _container;
     private readonly StorageFailures _failures;
     private Task? _created;
@@ -104,9 +98,9 @@ internal sealed class SegmentStore : ISegmentStore
     /// </summary>
     public async Task AppendBlockAsync(string blobName, ReadOnlyMemory<byte> block, long expectedPosition, string? leaseId, CancellationToken cancellationToken)
     {
-        if (block.Length > MaxAppendBlockBytes)
+        if (block.Length > SegmentLimits.MaxAppendBlockBytes)
         {
-            throw new ArgumentOutOfRangeException(nameof(block), block.Length, $"An append block holds at most {MaxAppendBlockBytes} bytes.");
+            throw new ArgumentOutOfRangeException(nameof(block), block.Length, $"An append block holds at most {SegmentLimits.MaxAppendBlockBytes} bytes.");
         }
 
         var client = _container.GetAppendBlobClient(blobName);
