@@ -22,10 +22,18 @@ public sealed class OrleansLogClient
 
     /// <summary>Creates the client, logging retries, failures and group membership through <paramref name="loggerFactory"/>.</summary>
     public OrleansLogClient(IGrainFactory grainFactory, TimeSpan metadataMaxAge, ILoggerFactory loggerFactory)
+        : this(grainFactory, metadataMaxAge, loggerFactory, TimeProvider.System)
+    {
+    }
+
+    // Every clock read and timed wait of the client (linger, delivery timeout, metadata age, heartbeats, auto-commit) goes
+    // through time, so tests drive them with a fake clock; AddOrleansLogClient passes the host's TimeProvider.
+    internal OrleansLogClient(IGrainFactory grainFactory, TimeSpan metadataMaxAge, ILoggerFactory loggerFactory, TimeProvider time)
     {
         GrainFactory = grainFactory;
         LoggerFactory = loggerFactory;
-        Metadata = new TopicMetadataCache(grainFactory, metadataMaxAge);
+        Time = time;
+        Metadata = new TopicMetadataCache(grainFactory, metadataMaxAge, time);
         Admin = new AdminClient(grainFactory, Metadata);
     }
 
@@ -37,6 +45,8 @@ public sealed class OrleansLogClient
     internal TopicMetadataCache Metadata { get; }
 
     internal ILoggerFactory LoggerFactory { get; }
+
+    internal TimeProvider Time { get; }
 
     /// <summary>Creates a producer; keys and values use the given serializers or <see cref="Serializers.Default{T}"/>.</summary>
     public Producer<TKey, TValue> CreateProducer<TKey, TValue>(

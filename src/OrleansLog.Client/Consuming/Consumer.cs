@@ -20,6 +20,7 @@ public sealed class Consumer<TKey, TValue> : IAsyncDisposable, IGroupMemberHost
 {
     private readonly ConsumerOptions _options;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
     private readonly PartitionAssignment _assignment;
     private readonly RecordCursor<TKey, TValue> _cursor;
     private readonly OffsetCommitter _committer;
@@ -34,10 +35,11 @@ public sealed class Consumer<TKey, TValue> : IAsyncDisposable, IGroupMemberHost
         options.Validate();
         _options = options;
         _logger = client.LoggerFactory.CreateLogger("OrleansLog.Client.Consumer");
+        _time = client.Time;
         var group = options.GroupId is null ? null : client.GrainFactory.GetGrain<IConsumerGroupGrain>(options.GroupId);
         _assignment = new PartitionAssignment(tp => new PartitionFetcher(tp, client, options, _cursor!.Deliver, group is null ? null : _committer!.CommittedOffsetAsync));
-        _cursor = new RecordCursor<TKey, TValue>(options, _assignment, keyDeserializer, valueDeserializer);
-        _committer = new OffsetCommitter(group, options, _assignment, () => _membership, _logger);
+        _cursor = new RecordCursor<TKey, TValue>(options, _assignment, keyDeserializer, valueDeserializer, client.Time);
+        _committer = new OffsetCommitter(group, options, _assignment, () => _membership, client.Time, _logger);
         if (group is not null && options.EnableAutoCommit)
         {
             _committer.StartAutoCommit(_cursor.Fail);
@@ -83,7 +85,7 @@ public sealed class Consumer<TKey, TValue> : IAsyncDisposable, IGroupMemberHost
         _assignment.UseGroup(names);
         _listener = listener;
         _subscription = names;
-        _membership = new GroupMembership(group!, _options, names, this, _logger);
+        _membership = new GroupMembership(group!, _options, names, this, _time, _logger);
         _membership.Start();
     }
 

@@ -9,7 +9,7 @@ namespace OrleansLog.Client;
 /// A subscribed consumer's side of the group protocol: joins, then runs a loop of long-poll heartbeats that report the owned partitions and
 /// apply the group's answer: revoke first (callback, commit, stop fetching), then start what was granted.
 /// </summary>
-internal sealed class GroupMembership(IConsumerGroupGrain group, ConsumerOptions options, string[] topics, IGroupMemberHost host, ILogger logger)
+internal sealed class GroupMembership(IConsumerGroupGrain group, ConsumerOptions options, string[] topics, IGroupMemberHost host, TimeProvider time, ILogger logger)
 {
     private readonly object _lock = new();
     private readonly HashSet<TopicPartition> _owned = [];
@@ -83,7 +83,7 @@ internal sealed class GroupMembership(IConsumerGroupGrain group, ConsumerOptions
     {
         var backoff = options.RetryBackoff;
         var retries = 0;
-        var lastContact = Environment.TickCount64;
+        var lastContact = time.GetTimestamp();
         while (!cancellationToken.IsCancellationRequested)
         {
             try
@@ -109,7 +109,7 @@ internal sealed class GroupMembership(IConsumerGroupGrain group, ConsumerOptions
                     assignment = await group.HeartbeatAsync(_memberId, Owned(), options.HeartbeatInterval, cancellationToken).ConfigureAwait(false);
                 }
 
-                lastContact = Environment.TickCount64;
+                lastContact = time.GetTimestamp();
                 backoff = options.RetryBackoff;
                 retries = 0;
                 await ApplyAsync(assignment).ConfigureAwait(false);
@@ -137,21 +137,21 @@ internal sealed class GroupMembership(IConsumerGroupGrain group, ConsumerOptions
                     ClientLog.HeartbeatRetrying(logger, options.GroupId!, e.GetType().Name, e.Message);
                 }
 
-                if (Environment.TickCount64 - lastContact > options.SessionTimeout.TotalMilliseconds && _memberId is not null)
+                if (time.GetElapsedTime(lastContact) > options.SessionTimeout && _memberId is not null)
                 {
                     // The group has certainly expired this member by now.
                     ClientLog.MembershipLost(logger, options.GroupId!, _memberId, $"no answer from the group for longer than the session timeout ({options.SessionTimeout.TotalSeconds:0.#} s)", Owned().Length);
                     await LoseAllAsync().ConfigureAwait(false);
                 }
 
-                await Task.Delay(backoff, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(backoff, time, cancellationToken).ConfigureAwait(false);
                 backoff = Retry.NextBackoff(backoff, TimeSpan.FromSeconds(1));
             }
             catch (Exception e)
             {
                 ClientMetrics.Errors.Add(1, ClientMetrics.Failure("heartbeat", "", e));
                 host.Fail(e);
-                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken).ConfigureAwait(false);
             }
         }
     }

@@ -15,6 +15,7 @@ internal sealed class OffsetCommitter(
     ConsumerOptions options,
     PartitionAssignment assignment,
     Func<GroupMembership?> membership,
+    TimeProvider time,
     ILogger logger)
 {
     private readonly ConcurrentDictionary<TopicPartition, long> _lastCommitted = new();
@@ -127,7 +128,7 @@ internal sealed class OffsetCommitter(
             {
                 try
                 {
-                    await Task.Delay(options.AutoCommitInterval, stop).ConfigureAwait(false);
+                    await Task.Delay(options.AutoCommitInterval, time, stop).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {

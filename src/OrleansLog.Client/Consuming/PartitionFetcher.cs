@@ -125,7 +125,7 @@ internal sealed class PartitionFetcher(
                 // A long-poll parked on a silo that died gets no answer until the call's 1-minute response timeout; give up on it
                 // shortly after its wait would have ended and fetch again from the partition's new activation.
                 var result = await grain.FetchAsync(position, options.MaxPartitionFetchBytes, options.FetchMaxWait, cancellationToken)
-                    .WaitAsync(options.FetchMaxWait + FetchGrace, cancellationToken).ConfigureAwait(false);
+                    .WaitAsync(options.FetchMaxWait + FetchGrace, client.Time, cancellationToken).ConfigureAwait(false);
                 HighWatermark = result.HighWatermark;
                 if (result.Records.Length > 0)
                 {
@@ -181,7 +181,7 @@ internal sealed class PartitionFetcher(
                     ClientLog.FetchRetryingAgain(_logger, Partition.Topic, Partition.Partition, position, e.GetType().Name, retries);
                 }
 
-                await Task.Delay(backoff, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(backoff, client.Time, cancellationToken).ConfigureAwait(false);
                 backoff = Retry.NextBackoff(backoff, TimeSpan.FromSeconds(1));
             }
             catch (Exception e)

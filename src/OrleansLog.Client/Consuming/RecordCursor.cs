@@ -13,7 +13,8 @@ internal sealed class RecordCursor<TKey, TValue>(
     ConsumerOptions options,
     PartitionAssignment assignment,
     IDeserializer<TKey> keyDeserializer,
-    IDeserializer<TValue> valueDeserializer)
+    IDeserializer<TValue> valueDeserializer,
+    TimeProvider time)
 {
     private readonly ConcurrentQueue<FetchedChunk> _queue = new();
     private readonly SemaphoreSlim _available = new(0);
@@ -44,7 +45,7 @@ internal sealed class RecordCursor<TKey, TValue>(
     /// <summary>Waits up to <paramref name="timeout"/> for the next record, blocking the thread; null when none arrived in time.</summary>
     public ConsumeResult<TKey, TValue>? Consume(TimeSpan timeout)
     {
-        var deadline = Deadline(timeout);
+        var started = time.GetTimestamp();
         while (true)
         {
             if (TryNext(out var result))
@@ -52,8 +53,7 @@ internal sealed class RecordCursor<TKey, TValue>(
                 return result;
             }
 
-            var remaining = deadline - Environment.TickCount64;
-            if (remaining <= 0 || !_available.Wait(WaitFor(deadline, remaining)))
+            if (!TryGetRemaining(timeout, started, out var remaining) || !_available.Wait(remaining))
             {
                 return null;
             }
@@ -65,7 +65,7 @@ internal sealed class RecordCursor<TKey, TValue>(
     /// <summary>Waits up to <paramref name="timeout"/> for the next record without blocking a thread; null when none arrived in time.</summary>
     public async ValueTask<ConsumeResult<TKey, TValue>?> ConsumeAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var deadline = Deadline(timeout);
+        var started = time.GetTimestamp();
         while (true)
         {
             if (TryNext(out var result))
@@ -73,8 +73,7 @@ internal sealed class RecordCursor<TKey, TValue>(
                 return result;
             }
 
-            var remaining = deadline - Environment.TickCount64;
-            if (remaining <= 0 || !await _available.WaitAsync(WaitFor(deadline, remaining), cancellationToken).ConfigureAwait(false))
+            if (!TryGetRemaining(timeout, started, out var remaining) || !await _available.WaitAsync(remaining, cancellationToken).ConfigureAwait(false))
             {
                 return null;
             }
@@ -83,11 +82,18 @@ internal sealed class RecordCursor<TKey, TValue>(
         }
     }
 
-    private static long Deadline(TimeSpan timeout) =>
-        timeout == Timeout.InfiniteTimeSpan ? long.MaxValue : Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+    // What is left of a consume's timeout that began at the timestamp started; false once it has run out. An infinite timeout stays infinite.
+    private bool TryGetRemaining(TimeSpan timeout, long started, out TimeSpan remaining)
+    {
+        if (timeout == Timeout.InfiniteTimeSpan)
+        {
+            remaining = timeout;
+            return true;
+        }
 
-    private static TimeSpan WaitFor(long deadline, long remaining) =>
-        deadline == long.MaxValue ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(remaining);
+        remaining = timeout - time.GetElapsedTime(started);
+        return remaining > TimeSpan.Zero;
+    }
 
     // Walks chunk → batch → record; skips records before the partition's position (a fetch returns whole batches)
     // and chunks of an older generation (fetched before a seek or reassignment).

@@ -4,7 +4,7 @@ using OrleansLog.Topics;
 namespace OrleansLog.Client.Metadata;
 
 /// <summary>Caches topic descriptions (id, partition count) so producing and fetching do not ask the topic grain each time.</summary>
-internal sealed class TopicMetadataCache(IGrainFactory grains, TimeSpan maxAge)
+internal sealed class TopicMetadataCache(IGrainFactory grains, TimeSpan maxAge, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
@@ -20,7 +20,7 @@ internal sealed class TopicMetadataCache(IGrainFactory grains, TimeSpan maxAge)
 
     public bool TryGetCached(string topic, out TopicDescription description)
     {
-        if (_entries.TryGetValue(topic, out var entry) && Environment.TickCount64 - entry.FetchedAt < maxAge.TotalMilliseconds)
+        if (_entries.TryGetValue(topic, out var entry) && time.GetElapsedTime(entry.FetchedAt) < maxAge)
         {
             description = entry.Description;
             return true;
@@ -34,11 +34,12 @@ internal sealed class TopicMetadataCache(IGrainFactory grains, TimeSpan maxAge)
     {
         TopicName.Validate(topic);
         var description = await grains.GetGrain<ITopicGrain>(topic).DescribeAsync(cancellationToken).ConfigureAwait(false);
-        _entries[topic] = new Entry(description, Environment.TickCount64);
+        _entries[topic] = new Entry(description, time.GetTimestamp());
         return description;
     }
 
     public void Invalidate(string topic) => _entries.TryRemove(topic, out _);
 
+    // FetchedAt is a TimeProvider timestamp.
     private sealed record Entry(TopicDescription Description, long FetchedAt);
 }

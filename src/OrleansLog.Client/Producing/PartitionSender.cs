@@ -38,7 +38,7 @@ internal sealed class PartitionSender(
     /// <summary>Seals <paramref name="batch"/> once it has lingered <see cref="ProducerOptions.Linger"/> (unless it was sealed meanwhile) and sends it.</summary>
     public async Task LingerAsync(ProducerBatch batch)
     {
-        await Task.Delay(options.Linger).ConfigureAwait(false);
+        await Task.Delay(options.Linger, client.Time).ConfigureAwait(false);
         bool start;
         lock (accumulator)
         {
@@ -69,7 +69,7 @@ internal sealed class PartitionSender(
             lock (accumulator)
             {
                 if (accumulator.Ready.Count == 0 && accumulator.Open is { } open
-                    && (options.Linger == TimeSpan.Zero || Environment.TickCount64 - open.CreatedAt >= options.Linger.TotalMilliseconds))
+                    && (options.Linger == TimeSpan.Zero || client.Time.GetElapsedTime(open.CreatedAt) >= options.Linger))
                 {
                     accumulator.SealOpen();
                 }
@@ -105,7 +105,8 @@ internal sealed class PartitionSender(
         var partition = accumulator.Partition;
         var idempotent = options.IsIdempotent;
         byte[]? payload = idempotent ? null : Concatenate(batches);
-        var deadline = Environment.TickCount64 + (long)options.DeliveryTimeout.TotalMilliseconds;
+        var time = client.Time;
+        var started = time.GetTimestamp();
         var backoff = options.RetryBackoff;
         var retries = 0;
         if (options.Acks == Acks.None)
@@ -138,8 +139,8 @@ internal sealed class PartitionSender(
                 }
 
                 // The deadline bounds the call too: a partition stuck on storage must not hold the record past delivery.timeout.ms.
-                var remaining = TimeSpan.FromMilliseconds(Math.Max(1, deadline - Environment.TickCount64));
-                var result = await grain.AppendAsync(payload, options.Acks).WaitAsync(remaining).ConfigureAwait(false);
+                var remaining = options.DeliveryTimeout - time.GetElapsedTime(started);
+                var result = await grain.AppendAsync(payload, options.Acks).WaitAsync(Max(remaining, TimeSpan.FromMilliseconds(1)), time).ConfigureAwait(false);
                 long recordsBefore = 0;
                 for (var i = 0; i < batches.Count; i++)
                 {
@@ -153,7 +154,7 @@ internal sealed class PartitionSender(
 
                 return;
             }
-            catch (Exception e) when (Environment.TickCount64 < deadline && (Retry.IsTransient(e) || e is UnknownTopicException))
+            catch (Exception e) when (time.GetElapsedTime(started) < options.DeliveryTimeout && (Retry.IsTransient(e) || e is UnknownTopicException))
             {
                 if (e is UnknownTopicException)
                 {
@@ -176,12 +177,12 @@ internal sealed class PartitionSender(
                     ClientLog.SendRetrying(logger, partition.Topic, partition.Partition, e.GetType().Name, e.Message);
                 }
 
-                await Task.Delay(backoff).ConfigureAwait(false);
+                await Task.Delay(backoff, time).ConfigureAwait(false);
                 backoff = Retry.NextBackoff(backoff, options.RetryBackoffMax);
             }
             catch (Exception e)
             {
-                var error = Environment.TickCount64 >= deadline && (Retry.IsTransient(e) || e is UnknownTopicException)
+                var error = time.GetElapsedTime(started) >= options.DeliveryTimeout && (Retry.IsTransient(e) || e is UnknownTopicException)
                     ? new DeliveryTimeoutException($"Records for {partition.Topic}-{partition.Partition} were not acknowledged within {options.DeliveryTimeout.TotalSeconds:0.#} s (ProducerOptions.DeliveryTimeout, Kafka's delivery.timeout.ms); the last error was: {e.Message}", e)
                     : e;
                 FailAll(batches, error, sequenced: payload is not null && idempotent);
@@ -209,6 +210,8 @@ internal sealed class PartitionSender(
             batch.Fail(error);
         }
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private static byte[] Concatenate(List<ProducerBatch> batches)
     {

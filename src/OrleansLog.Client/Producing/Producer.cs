@@ -158,7 +158,7 @@ public sealed class Producer<TKey, TValue> : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(message);
         var key = _keySerializer.Serialize(message.Key);
         var value = _valueSerializer.Serialize(message.Value);
-        var record = new PendingRecord(topic, explicitPartition, key, value, message.Headers, message.Timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), EstimateSize(key, value, message.Headers), onDelivery);
+        var record = new PendingRecord(topic, explicitPartition, key, value, message.Headers, message.Timestamp ?? _client.Time.GetUtcNow().ToUnixTimeMilliseconds(), EstimateSize(key, value, message.Headers), onDelivery);
         lock (_orderLock)
         {
             if (_queuedBehind.IsCompleted
@@ -220,7 +220,7 @@ public sealed class Producer<TKey, TValue> : IAsyncDisposable
             var limit = Math.Min(Math.Min(_options.BatchSize, _options.MaxRequestSize), metadata.Config.MaxMessageBytes);
             sealedFull = accumulator.Open is not null && accumulator.Builder.EstimatedSize + size > limit && accumulator.SealOpen();
             var fresh = accumulator.Open is null;
-            batch = accumulator.Open ??= new ProducerBatch(tp);
+            batch = accumulator.Open ??= new ProducerBatch(tp, _client.Time.GetTimestamp());
             accumulator.Builder.Append(record.Timestamp, record.Key, record.Value, record.Headers);
             index = batch.RecordCount++;
             batch.BufferedBytes += size;

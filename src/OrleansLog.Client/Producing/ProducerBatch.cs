@@ -3,7 +3,7 @@ using OrleansLog.Partitions;
 namespace OrleansLog.Client;
 
 /// <summary>One batch a producer is filling or sending for one partition; all its records complete together.</summary>
-internal sealed class ProducerBatch(TopicPartition partition)
+internal sealed class ProducerBatch(TopicPartition partition, long createdAt)
 {
     private List<(int Index, long Timestamp, Action<DeliveryResult, Exception?> Handler)>? _handlers;
 
@@ -14,7 +14,8 @@ internal sealed class ProducerBatch(TopicPartition partition)
     /// <summary>The bytes its records took from the producer's buffer memory.</summary>
     public long BufferedBytes { get; set; }
 
-    public long CreatedAt { get; } = Environment.TickCount64;
+    /// <summary>When the batch was opened, as a <see cref="TimeProvider"/> timestamp (linger counts from here).</summary>
+    public long CreatedAt { get; } = createdAt;
 
     /// <summary>The encoded v2 batch, once sealed.</summary>
     public byte[]? Bytes { get; set; }

@@ -5,20 +5,18 @@ using OrleansLog.Topics;
 namespace OrleansLog.Groups;
 
 /// <summary>
-/// The membership state machine of one consumer group: members and their sessions, generations, server-side assignment (KIP-848 style)
+/// The membership state machine of one consumer group: joins, leaves and expiry, generations, server-side assignment (KIP-848 style)
 /// and cooperative hand-over. A partition enters a member's owned set only when no other member owns it, and leaves it only when that
-/// member reports it revoked or is removed, so no partition ever has two owners. Plain and synchronous, with time from a
-/// <see cref="TimeProvider"/>, so unit tests drive it without a cluster; the grain that hosts it persists it and long-polls on it.
+/// member reports it revoked or is removed, so no partition ever has two owners. The members and their session clocks live in
+/// <see cref="GroupMembers"/>. Plain and synchronous, with time from a <see cref="TimeProvider"/>, so unit tests drive it without a
+/// cluster; the grain that hosts it persists it and long-polls on it.
 /// </summary>
 internal sealed partial class GroupCoordinator(string groupId, TimeProvider time, ILogger logger)
 {
     private static readonly TimeSpan MinSessionTimeout = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan MaxSessionTimeout = TimeSpan.FromMinutes(30);
 
-    private readonly Dictionary<string, GroupMemberState> _members = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, long> _lastSeen = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, long> _revokeRequestedAt = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _fencedMembers = new(StringComparer.Ordinal);
+    private readonly GroupMembers _members = new(groupId, time);
     private readonly Dictionary<string, int> _partitionCounts = new(StringComparer.Ordinal);
 
     /// <summary>The current generation; every rebalance starts a new one.</summary>
@@ -35,12 +33,7 @@ internal sealed partial class GroupCoordinator(string groupId, TimeProvider time
     {
         Generation = state.Generation;
         Assignor = state.Assignor;
-        var now = time.GetTimestamp();
-        foreach (var member in state.Members)
-        {
-            _members[member.MemberId] = member.Clone();
-            _lastSeen[member.MemberId] = now;
-        }
+        _members.Restore(state.Members);
     }
 
     /// <summary>A copy of the membership to persist, which later changes do not touch.</summary>
@@ -49,16 +42,13 @@ internal sealed partial class GroupCoordinator(string groupId, TimeProvider time
         Exists = exists,
         Generation = Generation,
         Assignor = Assignor,
-        Members = [.. _members.Values.Select(m => m.Clone())],
+        Members = [.. _members.All.Select(m => m.Clone())],
     };
 
     /// <summary>Forgets everything (the group was deleted); the next member starts at generation 1 again.</summary>
     public void Reset()
     {
         _members.Clear();
-        _lastSeen.Clear();
-        _revokeRequestedAt.Clear();
-        _fencedMembers.Clear();
         Generation = 0;
         Assignor = PartitionAssignors.Default;
     }
@@ -104,7 +94,7 @@ internal sealed partial class GroupCoordinator(string groupId, TimeProvider time
         GroupMemberState? replaced = null;
         if (request.InstanceId is not null)
         {
-            replaced = _members.Values.FirstOrDefault(m => m.InstanceId == request.InstanceId);
+            replaced = _members.FindByInstanceId(request.InstanceId);
         }
 
         var member = new GroupMemberState
@@ -126,20 +116,18 @@ internal sealed partial class GroupCoordinator(string groupId, TimeProvider time
         {
             member.Target = replaced.Target;
             member.Owned = replaced.Owned;
-            RemoveMember(replaced.MemberId);
-            _fencedMembers.Add(replaced.MemberId);
-            AddMember(member);
+            _members.Fence(replaced.MemberId);
+            _members.Add(member);
             LogStaticRejoin(groupId, member.InstanceId!, member.MemberId, Generation);
         }
         else
         {
             if (replaced is not null)
             {
-                RemoveMember(replaced.MemberId);
-                _fencedMembers.Add(replaced.MemberId);
+                _members.Fence(replaced.MemberId);
             }
 
-            AddMember(member);
+            _members.Add(member);
             Rebalance("member joined");
         }
 
@@ -152,8 +140,8 @@ internal sealed partial class GroupCoordinator(string groupId, TimeProvider time
     /// </summary>
     public bool Heartbeat(string memberId, TopicPartition[] ownedPartitions)
     {
-        var member = GetMember(memberId);
-        _lastSeen[memberId] = time.GetTimestamp();
+        var member = _members.Get(memberId);
+        _members.Seen(memberId);
         var changed = member.Departed;
         member.Departed = false;
         if (member.Owned.RemoveAll(p => !member.Target.Contains(p) && Array.IndexOf(ownedPartitions, p) < 0) > 0)
@@ -171,7 +159,7 @@ internal sealed partial class GroupCoordinator(string groupId, TimeProvider time
     /// </summary>
     public bool Leave(string memberId)
     {
-        if (!_members.TryGetValue(memberId, out var member))
+        if (!_members.TryGet(memberId, out var member))
         {
             return false;
         }
@@ -182,7 +170,7 @@ internal sealed partial class GroupCoordinator(string groupId, TimeProvider time
         }
         else
         {
-            RemoveMember(memberId);
+            _members.Remove(memberId);
             Rebalance("member left");
         }
 
@@ -192,7 +180,7 @@ internal sealed partial class GroupCoordinator(string groupId, TimeProvider time
     /// <summary>What the member may consume now: the owned partitions that are also in its target, and whether a hand-over is pending.</summary>
     public MemberAssignment Assignment(string memberId)
     {
-        var member = GetMember(memberId);
+        var member = _members.Get(memberId);
         var partitions = new List<TopicPartition>(member.Owned.Count);
         foreach (var partition in member.Owned)
         {
@@ -212,7 +200,7 @@ internal sealed partial class GroupCoordinator(string groupId, TimeProvider time
     /// </summary>
     public void CheckMemberCommit(string memberId, int generation, CommittedOffset[] offsets)
     {
-        var member = GetMember(memberId);
+        var member = _members.Get(memberId);
         if (generation != Generation)
         {
             throw new IllegalGenerationException(
@@ -245,7 +233,7 @@ internal sealed partial class GroupCoordinator(string groupId, TimeProvider time
         if (_members.Count > 0)
         {
             throw new GroupNotEmptyException(
-                $"Cannot {operation} group '{groupId}' while it has {_members.Count} members ({string.Join(", ", _members.Keys)}); close its consumers (or wait for their sessions to expire) and try again.");
+                $"Cannot {operation} group '{groupId}' while it has {_members.Count} members ({string.Join(", ", _members.Ids)}); close its consumers (or wait for their sessions to expire) and try again.");
         }
     }
 
@@ -255,26 +243,15 @@ internal sealed partial class GroupCoordinator(string groupId, TimeProvider time
     /// </summary>
     public bool ExpireMembers()
     {
-        List<string>? expired = null;
-        foreach (var member in _members.Values)
-        {
-            var silentFor = time.GetElapsedTime(_lastSeen[member.MemberId]);
-            var revokingFor = _revokeRequestedAt.TryGetValue(member.MemberId, out var since) ? time.GetElapsedTime(since) : TimeSpan.Zero;
-            if (silentFor > member.SessionTimeout || revokingFor > member.RebalanceTimeout)
-            {
-                (expired ??= []).Add(member.MemberId);
-                LogExpired(groupId, member.MemberId, (long)silentFor.TotalMilliseconds, (long)revokingFor.TotalMilliseconds);
-            }
-        }
-
-        if (expired is null)
+        if (_members.FindExpired() is not { } expired)
         {
             return false;
         }
 
-        foreach (var memberId in expired)
+        foreach (var member in expired)
         {
-            RemoveMember(memberId);
+            LogExpired(groupId, member.MemberId, (long)member.SilentFor.TotalMilliseconds, (long)member.RevokingFor.TotalMilliseconds);
+            _members.Remove(member.MemberId);
         }
 
         Rebalance("member expired");
@@ -285,7 +262,7 @@ internal sealed partial class GroupCoordinator(string groupId, TimeProvider time
     public HashSet<string> SubscribedTopics()
     {
         var topics = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var member in _members.Values)
+        foreach (var member in _members.All)
         {
             topics.UnionWith(member.Topics);
         }
@@ -319,7 +296,7 @@ internal sealed partial class GroupCoordinator(string groupId, TimeProvider time
         Generation++;
         GroupMetrics.Rebalances.Add(1);
         var members = new List<AssignorMember>(_members.Count);
-        foreach (var member in _members.Values)
+        foreach (var member in _members.All)
         {
             members.Add(new AssignorMember(member.MemberId, member.InstanceId, member.Topics, member.Target));
         }
@@ -327,7 +304,7 @@ internal sealed partial class GroupCoordinator(string groupId, TimeProvider time
         var targets = PartitionAssignors.Get(Assignor).Assign(members, _partitionCounts);
         foreach (var (memberId, target) in targets)
         {
-            _members[memberId].Target = target;
+            _members.Get(memberId).Target = target;
         }
 
         Reconcile();
@@ -342,9 +319,9 @@ internal sealed partial class GroupCoordinator(string groupId, TimeProvider time
             return exists ? GroupState.Empty : GroupState.Dead;
         }
 
-        foreach (var member in _members.Values)
+        foreach (var member in _members.All)
         {
-            if (member.Owned.Count != member.Target.Count || HasPendingRevocations(member))
+            if (member.Owned.Count != member.Target.Count || member.HasPendingRevocations())
             {
                 return GroupState.Reconciling;
             }
@@ -357,7 +334,7 @@ internal sealed partial class GroupCoordinator(string groupId, TimeProvider time
     public GroupMemberDescription[] DescribeMembers()
     {
         var members = new List<GroupMemberDescription>(_members.Count);
-        foreach (var member in _members.Values)
+        foreach (var member in _members.All)
         {
             members.Add(new GroupMemberDescription(member.MemberId, member.InstanceId, member.ClientId, member.Host, member.Topics, Sorted(member.Owned), Sorted(member.Target)));
         }
@@ -366,39 +343,11 @@ internal sealed partial class GroupCoordinator(string groupId, TimeProvider time
         return [.. members];
     }
 
-    private GroupMemberState GetMember(string memberId)
-    {
-        if (_members.TryGetValue(memberId, out var member))
-        {
-            return member;
-        }
-
-        if (_fencedMembers.Contains(memberId))
-        {
-            throw new FencedInstanceIdException($"Member '{memberId}' of group '{groupId}' was replaced by a newer member with the same group.instance.id; close this consumer.");
-        }
-
-        throw new UnknownMemberException($"Group '{groupId}' has no member '{memberId}' (it left, or its session expired); rejoin the group.");
-    }
-
-    private void AddMember(GroupMemberState member)
-    {
-        _members[member.MemberId] = member;
-        _lastSeen[member.MemberId] = time.GetTimestamp();
-    }
-
-    private void RemoveMember(string memberId)
-    {
-        _members.Remove(memberId);
-        _lastSeen.Remove(memberId);
-        _revokeRequestedAt.Remove(memberId);
-    }
-
-    // Grants each member the target partitions nobody owns; notes when members were first asked to revoke (for the rebalance timeout).
+    // Grants each member the target partitions nobody owns, then notes who is now asked to revoke (for the rebalance timeout).
     private void Reconcile()
     {
         var owners = new Dictionary<TopicPartition, string>();
-        foreach (var member in _members.Values)
+        foreach (var member in _members.All)
         {
             foreach (var partition in member.Owned)
             {
@@ -406,8 +355,7 @@ internal sealed partial class GroupCoordinator(string groupId, TimeProvider time
             }
         }
 
-        var now = time.GetTimestamp();
-        foreach (var member in _members.Values)
+        foreach (var member in _members.All)
         {
             foreach (var partition in member.Target)
             {
@@ -416,29 +364,9 @@ internal sealed partial class GroupCoordinator(string groupId, TimeProvider time
                     member.Owned.Add(partition);
                 }
             }
-
-            if (HasPendingRevocations(member))
-            {
-                _revokeRequestedAt.TryAdd(member.MemberId, now);
-            }
-            else
-            {
-                _revokeRequestedAt.Remove(member.MemberId);
-            }
-        }
-    }
-
-    private static bool HasPendingRevocations(GroupMemberState member)
-    {
-        foreach (var partition in member.Owned)
-        {
-            if (!member.Target.Contains(partition))
-            {
-                return true;
-            }
         }
 
-        return false;
+        _members.TrackRevocations();
     }
 
     private static TopicPartition[] Sorted(List<TopicPartition> partitions)

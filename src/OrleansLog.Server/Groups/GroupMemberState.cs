@@ -47,6 +47,20 @@ internal sealed class GroupMemberState
     [Id(9)]
     public bool Departed { get; set; }
 
+    /// <summary>True while the member owns partitions outside its target: it has been asked to revoke them and has not yet.</summary>
+    public bool HasPendingRevocations()
+    {
+        foreach (var partition in Owned)
+        {
+            if (!Target.Contains(partition))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>A deep copy, so a write in flight never sees later changes.</summary>
     public GroupMemberState Clone() => new()
     {

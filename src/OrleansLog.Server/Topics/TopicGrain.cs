@@ -13,6 +13,7 @@ internal sealed partial class TopicGrain(
     [PersistentState("topic", OrleansLogSiloBuilderExtensions.StorageName)] IPersistentState<TopicState> state,
     ISegmentStore store,
     StoredPartitionReader storedPartitions,
+    TimeProvider time,
     ILogger<TopicGrain> logger) : Grain, ITopicGrain
 {
     /// <summary>The most partitions one topic may have.</summary>
@@ -48,7 +49,7 @@ internal sealed partial class TopicGrain(
         state.State.TopicId = Guid.NewGuid();
         state.State.PartitionCount = partitionCount;
         state.State.Configs = configs is null ? [] : new Dictionary<string, string>(configs, StringComparer.Ordinal);
-        state.State.CreatedAt = DateTimeOffset.UtcNow;
+        state.State.CreatedAt = time.GetUtcNow();
         await state.WriteStateAsync();
         await GrainFactory.GetCatalog(CatalogNames.Topics).AddAsync(Name);
         LogCreated(Name, state.State.TopicId, partitionCount);

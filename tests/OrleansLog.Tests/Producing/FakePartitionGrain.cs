@@ -1,0 +1,59 @@
+using OrleansLog.Partitions;
+using OrleansLog.Records;
+using OrleansLog.Topics;
+
+namespace OrleansLog.Tests.Producing;
+
+/// <summary>
+/// A partition grain that keeps every append call's bytes and answers with consecutive offsets, or, with <see cref="Hang"/>, never
+/// answers (a partition stuck on storage).
+/// </summary>
+internal sealed class FakePartitionGrain : IPartitionGrain
+{
+    private readonly List<byte[]> _appends = [];
+    private long _nextOffset;
+
+    public bool Hang { get; set; }
+
+    /// <summary>The payload of each append call, in order.</summary>
+    public IReadOnlyList<byte[]> Appends
+    {
+        get
+        {
+            lock (_appends)
+            {
+                return [.. _appends];
+            }
+        }
+    }
+
+    /// <summary>Completes when the first append call arrives.</summary>
+    public TaskCompletionSource FirstAppend { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task<AppendResult> AppendAsync(byte[] batches, Acks acks, CancellationToken cancellationToken = default)
+    {
+        long baseOffset;
+        lock (_appends)
+        {
+            _appends.Add(batches);
+            baseOffset = _nextOffset;
+            foreach (var batch in new RecordBatchSequence(batches))
+            {
+                _nextOffset += RecordBatchHeader.Read(batch.Span).RecordCount;
+            }
+        }
+
+        FirstAppend.TrySetResult();
+        return Hang ? new TaskCompletionSource<AppendResult>().Task : Task.FromResult(new AppendResult(baseOffset, -1, 0));
+    }
+
+    public Task<FetchResult> FetchAsync(long offset, int maxBytes, TimeSpan maxWait, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public Task<OffsetAndTimestamp> ListOffsetAsync(long timestamp, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public Task<PartitionDescription> DescribeAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public Task UpdateConfigAsync(TopicConfig config, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public Task DeleteAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
+}
