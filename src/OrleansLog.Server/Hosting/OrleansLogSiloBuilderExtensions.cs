@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansLog.Partitions;
+using OrleansLog.Storage;
 
 namespace OrleansLog.Hosting;
 
@@ -13,7 +14,7 @@ public static class OrleansLogSiloBuilderExtensions
     /// <summary>
     /// Hosts OrleansLog in this silo: topic, catalog, partition and consumer group grains and the services they share. Where they keep
     /// segments and state is added apart (for Azure Blob Storage, <c>AddOrleansLogAzureBlobStorage</c> from <c>OrleansLog.Storage.AzureBlob</c>):
-    /// a segment store and the grain storage named <see cref="StorageName"/>.
+    /// a segment store and the grain storage named <see cref="StorageName"/>; without them the silo does not start.
     /// </summary>
     public static ISiloBuilder AddOrleansLog(this ISiloBuilder builder, Action<PartitionOptions>? configurePartitions = null)
     {
@@ -39,6 +40,7 @@ public static class OrleansLogSiloBuilderExtensions
         services.TryAddSingleton<StoredPartitionReader>();
         services.TryAddSingleton<ShutdownFlushReport>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ShutdownFlushReport>());
+        services.AddSingleton<IConfigurationValidator, StorageRegistrationValidator>();
         return builder;
     }
 }
