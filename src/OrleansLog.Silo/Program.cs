@@ -138,18 +138,17 @@ builder.UseOrleans(silo =>
 
     // Membership timing (probes, missed-probe limits) can be tuned from Orleans:ClusterMembership.
     silo.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:ClusterMembership"));
-    silo.AddOrleansLog(
-        o =>
-        {
-            o.ConnectionString = storage.ConnectionString;
-            o.BlobServiceUri = storage.BlobServiceUri;
-            o.ManagedIdentityClientId = storage.ManagedIdentityClientId;
-            o.ContainerName = storage.ContainerName;
-            o.RequestTimeout = storage.RequestTimeout;
-            o.MaxRetries = storage.MaxRetries;
-            o.MaxConcurrentRequests = storage.MaxConcurrentRequests;
-        },
-        o => builder.Configuration.GetSection(PartitionOptions.SectionName).Bind(o));
+    silo.AddOrleansLog(o => builder.Configuration.GetSection(PartitionOptions.SectionName).Bind(o));
+    silo.AddOrleansLogAzureBlobStorage(o =>
+    {
+        o.ConnectionString = storage.ConnectionString;
+        o.BlobServiceUri = storage.BlobServiceUri;
+        o.ManagedIdentityClientId = storage.ManagedIdentityClientId;
+        o.ContainerName = storage.ContainerName;
+        o.RequestTimeout = storage.RequestTimeout;
+        o.MaxRetries = storage.MaxRetries;
+        o.MaxConcurrentRequests = storage.MaxConcurrentRequests;
+    });
 });
 
 try

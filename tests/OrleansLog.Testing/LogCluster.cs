@@ -16,7 +16,7 @@ public sealed class LogCluster : IAsyncDisposable
         Azurite = azurite;
         ContainerName = containerName;
         Client = new OrleansLogClient(cluster.Client);
-        Store = new SegmentStore(Microsoft.Extensions.Options.Options.Create(StorageOptions(azurite, containerName)));
+        Store = new AzureBlobSegmentStore(Microsoft.Extensions.Options.Options.Create(StorageOptions(azurite, containerName)));
     }
 
     /// <summary>The Orleans cluster.</summary>
@@ -35,7 +35,7 @@ public sealed class LogCluster : IAsyncDisposable
     public TestLogCapture Logs { get; private init; } = new();
 
     /// <summary>Direct access to the segment blobs, for checks.</summary>
-    internal SegmentStore Store { get; }
+    internal AzureBlobSegmentStore Store { get; }
 
     /// <summary>
     /// Starts <paramref name="silos"/> silos over <paramref name="containerName"/> (a new container when null), with partition options adjusted by
@@ -55,17 +55,17 @@ public sealed class LogCluster : IAsyncDisposable
         var container = containerName ?? TestAzurite.NewContainerName("log");
         var builder = new InProcessTestClusterBuilder(silos);
         builder.Options.ServiceId = "orleanslog-tests";
-        builder.ConfigureSilo((_, silo) => silo.AddOrleansLog(
-            o =>
+        builder.ConfigureSilo((_, silo) => silo
+            .AddOrleansLog(o =>
+            {
+                o.MaintenanceInterval = TimeSpan.FromMilliseconds(300);
+                configurePartitions?.Invoke(o);
+            })
+            .AddOrleansLogAzureBlobStorage(o =>
             {
                 o.ConnectionString = azurite.ConnectionString;
                 o.ContainerName = container;
                 configureStorage?.Invoke(o);
-            },
-            o =>
-            {
-                o.MaintenanceInterval = TimeSpan.FromMilliseconds(300);
-                configurePartitions?.Invoke(o);
             }));
         var logs = new TestLogCapture();
         builder.ConfigureSilo((_, silo) => silo.Services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs));

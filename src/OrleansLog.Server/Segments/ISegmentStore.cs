@@ -6,8 +6,9 @@ namespace OrleansLog.Segments;
 /// Where a partition's segments live: append-only segment blobs written under a lease at an exact position, and whole blobs for indexes.
 /// The conditions are the contract: an append at the wrong position or without the segment's current lease fails with
 /// <see cref="NotLeaderException"/> (unless the very same bytes are already there, which is a lost response being retried), and other
-/// storage failures surface as <see cref="StorageException"/>. <see cref="SegmentStore"/> keeps segments in Azure Blob Storage;
-/// <see cref="InMemorySegmentStore"/> keeps them in memory for tests of the log's logic.
+/// storage failures surface as <see cref="StorageException"/>. The Azure Blob store (<c>AzureBlobSegmentStore</c> in
+/// <c>OrleansLog.Storage.AzureBlob</c>) keeps segments in append blobs; <see cref="InMemorySegmentStore"/> keeps them in memory for
+/// tests of the log's logic.
 /// </summary>
 internal interface ISegmentStore
 {

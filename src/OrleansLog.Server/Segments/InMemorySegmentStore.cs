@@ -6,7 +6,7 @@ namespace OrleansLog.Segments;
 /// <summary>
 /// An <see cref="ISegmentStore"/> in memory, with the same conditions as Azure Blob Storage: appends at an exact position under the
 /// segment's lease, Azure's block limits, and the same typed failures. For tests of the partition's logic without storage; the
-/// shared conformance tests hold it to <see cref="SegmentStore"/>'s behaviour.
+/// shared conformance tests hold it to the Azure Blob store's behaviour (<c>AzureBlobSegmentStore</c> in <c>OrleansLog.Storage.AzureBlob</c>).
 /// </summary>
 internal sealed class InMemorySegmentStore(TimeProvider time) : ISegmentStore
 {

@@ -3,7 +3,8 @@ using Orleans.Storage;
 namespace OrleansLog.Storage;
 
 /// <summary>
-/// The grain storage OrleansLog's grains use: Orleans' Azure Blob provider underneath, with a request that blob storage never answered
+/// The grain storage OrleansLog's grains use: a storage provider underneath (Orleans' Azure Blob provider, added by
+/// <c>OrleansLog.Storage.AzureBlob</c>), with a request that storage never answered
 /// (network timeout after the client's retries, lost connection) surfacing as OrleansLog's retriable
 /// <see cref="Errors.StorageException"/> naming the state, instead of the provider's own exception. ETag conflicts
 /// (<see cref="InconsistentStateException"/>) and every other failure pass through unchanged.

@@ -20,7 +20,7 @@ public sealed class StorageTimeoutTests(ITestOutputHelper output)
     public async Task A_segment_read_that_storage_never_answers_fails_with_a_storage_exception_naming_the_blob_within_the_bound()
     {
         await using var silent = new SilentTcpListener();
-        var store = new SegmentStore(Microsoft.Extensions.Options.Options.Create(HangingStorage(silent)));
+        var store = new AzureBlobSegmentStore(Microsoft.Extensions.Options.Options.Create(HangingStorage(silent)));
         var clock = Stopwatch.StartNew();
 
         var error = await Assert.ThrowsAsync<StorageException>(() => store.ReadBlobAsync("topics/x/0/00000000000000000000.index", CancellationToken.None));
@@ -36,7 +36,7 @@ public sealed class StorageTimeoutTests(ITestOutputHelper output)
     public async Task A_segment_append_that_storage_never_answers_fails_with_a_storage_exception_naming_the_append()
     {
         await using var silent = new SilentTcpListener();
-        var store = new SegmentStore(Microsoft.Extensions.Options.Options.Create(HangingStorage(silent)));
+        var store = new AzureBlobSegmentStore(Microsoft.Extensions.Options.Options.Create(HangingStorage(silent)));
         var clock = Stopwatch.StartNew();
 
         var error = await Assert.ThrowsAsync<StorageException>(() => store.AppendBlockAsync("topics/x/0/00000000000000000000.log", new byte[100], 0, null, CancellationToken.None));
@@ -50,7 +50,7 @@ public sealed class StorageTimeoutTests(ITestOutputHelper output)
     {
         await using var silent = new SilentTcpListener();
         var options = HangingStorage(silent, maxConcurrentRequests: 3, maxRetries: 0, requestTimeout: TimeSpan.FromSeconds(2));
-        var store = new SegmentStore(Microsoft.Extensions.Options.Options.Create(options));
+        var store = new AzureBlobSegmentStore(Microsoft.Extensions.Options.Options.Create(options));
 
         var reads = Enumerable.Range(0, 12).Select(i => Assert.ThrowsAsync<StorageException>(() => store.ReadBlobAsync($"topics/x/{i}/00000000000000000000.index", CancellationToken.None))).ToList();
         await Task.Delay(TimeSpan.FromSeconds(1));

@@ -6,7 +6,7 @@ using OrleansLog.Storage;
 namespace OrleansLog.ClusterTests.Segments;
 
 /// <summary>The segment store conformance tests against the Azure Blob store on Azurite, each test in a container of its own.</summary>
-public sealed class SegmentStoreTests : SegmentStoreConformanceTests, IAsyncLifetime
+public sealed class AzureBlobSegmentStoreTests : SegmentStoreConformanceTests, IAsyncLifetime
 {
     private AzuriteEmulator _azurite = null!;
 
@@ -15,5 +15,5 @@ public sealed class SegmentStoreTests : SegmentStoreConformanceTests, IAsyncLife
     public Task DisposeAsync() => Task.CompletedTask;
 
     internal override ISegmentStore CreateStore() =>
-        new SegmentStore(Options.Create(new OrleansLogStorageOptions { ConnectionString = _azurite.ConnectionString, ContainerName = TestAzurite.NewContainerName("store") }));
+        new AzureBlobSegmentStore(Options.Create(new OrleansLogStorageOptions { ConnectionString = _azurite.ConnectionString, ContainerName = TestAzurite.NewContainerName("store") }));
 }

@@ -10,14 +10,14 @@ namespace OrleansLog.Segments;
 
 /// <summary>The <see cref="ISegmentStore"/> on Azure Blob Storage: append blobs for segments, block blobs for indexes.</summary>
 /// <remarks>One per silo. Enforces Azure's real limits even where Azurite is more lenient.</remarks>
-internal sealed class SegmentStore : ISegmentStore
+internal sealed class AzureBlobSegmentStore : ISegmentStore
 {
     private readonly BlobContainerClient _container;
     private readonly StorageFailures _failures;
     private Task? _created;
 
     /// <summary>Creates the store over the configured container.</summary>
-    public SegmentStore(IOptions<OrleansLogStorageOptions> options)
+    public AzureBlobSegmentStore(IOptions<OrleansLogStorageOptions> options)
     {
         var value = options.Value;
         _container = value.CreateBlobServiceClient().GetBlobContainerClient(value.ContainerName);
