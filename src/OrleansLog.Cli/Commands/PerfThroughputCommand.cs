@@ -1,0 +1,244 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using OrleansLog.Cli.Perf;
+using OrleansLog.Client;
+using OrleansLog.Errors;
+
+namespace OrleansLog.Cli.Commands;
+
+/// <summary><c>orleanslog perf produce|consume</c>: end-to-end throughput and latency, as Kafka's producer and consumer perf tests.</summary>
+internal static class PerfThroughputCommand
+{
+    /// <summary><c>perf produce</c>: records/sec, MB/sec and send-to-acknowledgement latency.</summary>
+    public static Command Produce(CommandContext context)
+    {
+        var topic = TopicOption();
+        var records = new Option<long>("--records") { Description = "Records to send per run.", Required = true };
+        var recordSize = new Option<int>("--record-size") { Description = "Bytes of each record's value (random, no key).", DefaultValueFactory = _ => 100 };
+        var throughput = new Option<double>("--throughput") { Description = "Cap on records/sec over all producers; -1 for no cap.", DefaultValueFactory = _ => -1 };
+        var partitions = new Option<int>("--partitions") { Description = "Partitions of the topic when this command creates it.", DefaultValueFactory = _ => 6 };
+        var producers = new Option<int>("--producers") { Description = "Producer instances sending in parallel (records split between them).", DefaultValueFactory = _ => 1 };
+        var runs = PerfCommand.RunsOption();
+        var json = PerfCommand.JsonOption();
+        var producerOptions = new ProducerSettingsOptions();
+        var command = new Command(
+            "produce",
+            """
+            Send --records records of --record-size bytes as fast as allowed and report records/sec, MB/sec and the latency from send to
+            acknowledgement (mean, p50, p95, p99, max). Creates the topic when missing. With --runs N the figures are medians over N runs.
+
+            Examples:
+              orleanslog perf produce --topic perf --records 1000000 --record-size 100
+              orleanslog perf produce --topic perf --records 200000 --acks leader --linger-ms 10 --producers 4 --runs 3 --json
+            """)
+        {
+            topic, records, recordSize, throughput, partitions, producers, runs, json,
+        };
+        producerOptions.AddTo(command);
+        context.SetAction(command, async (parse, connection, cancellationToken) =>
+        {
+            var name = parse.GetRequiredValue(topic);
+            var count = PerfCommand.Positive(parse.GetValue(records), "--records");
+            var size = (int)PerfCommand.NonNegative(parse.GetValue(recordSize), "--record-size");
+            var parallel = (int)PerfCommand.Positive(parse.GetValue(producers), "--producers");
+            var options = producerOptions.Read(parse);
+            try
+            {
+                await connection.Log.Admin.CreateTopicAsync(name, (int)PerfCommand.Positive(parse.GetValue(partitions), "--partitions"), cancellationToken: cancellationToken);
+            }
+            catch (TopicAlreadyExistsException)
+            {
+            }
+
+            var results = new List<PerfRun>();
+            for (var run = 0; run < PerfCommand.Positive(parse.GetValue(runs), "--runs"); run++)
+            {
+                var result = await ProduceRunAsync(connection, context.Console, name, count, size, parse.GetValue(throughput), parallel, options, cancellationToken);
+                results.Add(result);
+                if (!parse.GetValue(json))
+                {
+                    await context.Console.Out.WriteLineAsync(result.Describe("sent"));
+                }
+            }
+
+            var settings = new Dictionary<string, string>
+            {
+                ["topic"] = name,
+                ["records"] = Invariant(count),
+                ["recordSize"] = Invariant(size),
+                ["throughput"] = Invariant(parse.GetValue(throughput)),
+                ["producers"] = Invariant(parallel),
+                ["acks"] = options.Acks.ToString(),
+                ["lingerMs"] = Invariant(options.Linger.TotalMilliseconds),
+                ["batchSize"] = Invariant(options.BatchSize),
+                ["compression"] = options.Compression.ToString(),
+            };
+            return await ReportAsync(context.Console, new PerfReport("perf produce", settings, results), parse.GetValue(json), "sent");
+        });
+        return command;
+    }
+
+    /// <summary><c>perf consume</c>: records/sec, MB/sec and timestamp-to-arrival latency.</summary>
+    public static Command Consume(CommandContext context)
+    {
+        var topic = TopicOption();
+        var records = new Option<long>("--records") { Description = "Records to read per run (stops earlier when --timeout passes with none).", Required = true };
+        var timeout = new Option<int>("--timeout") { Description = "Milliseconds without a record after which a run ends.", DefaultValueFactory = _ => 10_000 };
+        var runs = PerfCommand.RunsOption();
+        var json = PerfCommand.JsonOption();
+        var command = new Command(
+            "consume",
+            """
+            Read --records records from the start of every partition and report records/sec, MB/sec (keys and values) and the end-to-end
+            latency from each record's timestamp to its arrival (meaningful when a producer writes at the same time). With --runs N each run
+            reads from the start again and the figures are medians.
+
+            Examples:
+              orleanslog perf consume --topic perf --records 1000000
+              orleanslog perf consume --topic perf --records 1000000 --runs 3 --json
+            """)
+        {
+            topic, records, timeout, runs, json,
+        };
+        context.SetAction(command, async (parse, connection, cancellationToken) =>
+        {
+            var name = parse.GetRequiredValue(topic);
+            var count = PerfCommand.Positive(parse.GetValue(records), "--records");
+            var idle = TimeSpan.FromMilliseconds(PerfCommand.Positive(parse.GetValue(timeout), "--timeout"));
+            var description = await connection.Log.Admin.DescribeTopicAsync(name, cancellationToken);
+            var results = new List<PerfRun>();
+            for (var run = 0; run < PerfCommand.Positive(parse.GetValue(runs), "--runs"); run++)
+            {
+                var result = await ConsumeRunAsync(connection, context.Console, name, description.PartitionCount, count, idle, cancellationToken);
+                results.Add(result);
+                if (!parse.GetValue(json))
+                {
+                    await context.Console.Out.WriteLineAsync(result.Describe("read"));
+                }
+            }
+
+            var settings = new Dictionary<string, string> { ["topic"] = name, ["records"] = Invariant(count), ["timeoutMs"] = Invariant(idle.TotalMilliseconds) };
+            return await ReportAsync(context.Console, new PerfReport("perf consume", settings, results), parse.GetValue(json), "read");
+        });
+        return command;
+    }
+
+    private static async Task<PerfRun> ProduceRunAsync(
+        ClusterConnection connection, CliConsole console, string topic, long records, int recordSize, double throughput, int producers, ProducerOptions options, CancellationToken cancellationToken)
+    {
+        var payload = new byte[recordSize];
+        Random.Shared.NextBytes(payload);
+
+        // One immutable message for every send: the producer copies it into its batch, so the run allocates no record objects.
+        var message = new Message<byte[]?, byte[]> { Value = payload };
+        var latency = new LatencyHistogram();
+        long acknowledged = 0, failed = 0;
+        Exception? firstError = null;
+        var clock = Stopwatch.StartNew();
+        await using (var progress = new ProgressLine(console, "sent"))
+        {
+            progress.Start(() => Interlocked.Read(ref acknowledged), () => Interlocked.Read(ref acknowledged) * recordSize, latency);
+            var senders = Enumerable.Range(0, producers).Select(async index =>
+            {
+                var share = (records / producers) + (index < records % producers ? 1 : 0);
+                var rate = throughput > 0 ? throughput / producers : 0;
+                await using var producer = connection.Log.CreateProducer<byte[]?, byte[]>(options);
+                for (long n = 0; n < share; n++)
+                {
+                    if (rate > 0 && n / rate > clock.Elapsed.TotalSeconds)
+                    {
+                        await Task.Delay(TimeSpan.FromSeconds((n / rate) - clock.Elapsed.TotalSeconds), cancellationToken);
+                    }
+
+                    var start = Stopwatch.GetTimestamp();
+                    await producer.SendAsync(
+                        topic,
+                        message,
+                        (_, error) =>
+                        {
+                            if (error is null)
+                            {
+                                latency.Record((long)Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+                                Interlocked.Increment(ref acknowledged);
+                            }
+                            else
+                            {
+                                Interlocked.CompareExchange(ref firstError, error, null);
+                                Interlocked.Increment(ref failed);
+                            }
+                        },
+                        cancellationToken);
+                }
+
+                await producer.FlushAsync(cancellationToken);
+            }).ToList();
+            await Task.WhenAll(senders);
+        }
+
+        var elapsed = clock.Elapsed;
+        if (firstError is not null)
+        {
+            await console.Error.WriteLineAsync($"orleanslog: {failed} record(s) failed; the first: {firstError.Message}");
+        }
+
+        return PerfRun.From(acknowledged, acknowledged * recordSize, elapsed, failed, latency);
+    }
+
+    private static async Task<PerfRun> ConsumeRunAsync(
+        ClusterConnection connection, CliConsole console, string topic, int partitions, long records, TimeSpan idle, CancellationToken cancellationToken)
+    {
+        var latency = new LatencyHistogram();
+        long read = 0, bytes = 0;
+        var clock = Stopwatch.StartNew();
+        var lastRecordAt = TimeSpan.Zero;
+        await using (var progress = new ProgressLine(console, "read"))
+        await using (var consumer = connection.Log.CreateConsumer<byte[]?, byte[]?>())
+        {
+            progress.Start(() => Interlocked.Read(ref read), () => Interlocked.Read(ref bytes), latency);
+            consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
+            while (read < records && await consumer.ConsumeAsync(idle, cancellationToken) is { } record)
+            {
+                if (record.Message.Timestamp is { } timestamp)
+                {
+                    latency.Record((DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - timestamp) * 1000);
+                }
+
+                Interlocked.Add(ref bytes, (record.Message.Key?.Length ?? 0) + (record.Message.Value?.Length ?? 0));
+                Interlocked.Increment(ref read);
+                lastRecordAt = clock.Elapsed;
+            }
+        }
+
+        if (read < records)
+        {
+            await console.Error.WriteLineAsync($"orleanslog: only {read} of {records} records arrived before {idle.TotalMilliseconds:F0} ms passed without one.");
+        }
+
+        return PerfRun.From(read, bytes, lastRecordAt, 0, latency);
+    }
+
+    private static async Task<int> ReportAsync(CliConsole console, PerfReport report, bool json, string verb)
+    {
+        if (json)
+        {
+            await console.Out.WriteLineAsync(report.ToJson());
+        }
+        else if (report.Runs.Count > 1)
+        {
+            var median = report.Median;
+            await console.Out.WriteLineAsync(string.Create(
+                CultureInfo.InvariantCulture,
+                $"median of {report.Runs.Count} runs: {report.MedianRecordsPerSecond:F1} records/sec ({report.MedianMegabytesPerSecond:F2} MB/sec), " +
+                $"{median.P50LatencyMs:F2} ms p50, {median.P95LatencyMs:F2} ms p95, {median.P99LatencyMs:F2} ms p99, {median.MaxLatencyMs:F2} ms max latency ({verb})"));
+        }
+
+        var failed = report.Runs.Sum(r => r.Failed);
+        var empty = report.Runs.Any(r => r.Records == 0);
+        return failed > 0 || empty ? ExitCodes.Failed : ExitCodes.Success;
+    }
+
+    private static Option<string> TopicOption() => new("--topic") { Description = "The topic.", Required = true };
+
+    private static string Invariant(IFormattable value) => value.ToString(null, CultureInfo.InvariantCulture);
+}
