@@ -206,6 +206,13 @@ internal static class PerfPartitionsCommand
             await console.Out.WriteLineAsync(line);
         }
 
+        if (double.IsNaN(workingSetAfterDescribe) && double.IsNaN(workingSetAfterProduce))
+        {
+            // The silo's metrics endpoint could not be read: there is no working set to report.
+            await console.Out.WriteLineAsync("  silo working set growth: unknown (the silo's metrics endpoint could not be read; see --metrics)");
+            return;
+        }
+
         var growth = string.Create(
             CultureInfo.InvariantCulture,
             $"  silo working set growth: {workingSetAfterDescribe / 1e6:F0} MB after create+describe+offsets, {workingSetAfterProduce / 1e6:F0} MB after produce");

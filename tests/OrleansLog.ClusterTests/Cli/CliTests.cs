@@ -225,6 +225,28 @@ public sealed class CliTests(LogClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Perf_partitions_counts_every_acknowledged_record_in_the_listed_offsets()
+    {
+        // No metrics endpoint in a test cluster: the run still measures its steps and says the working set is unknown.
+        var result = await _cli.RunAsync("perf", "partitions", "--topic", LogCluster.NewTopic("cli-perf-partitions"), "--partitions", "12", "--baseline-partitions", "3", "--records", "48", "--delete", "--metrics", "http://127.0.0.1:9/metrics", "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        using var report = JsonDocument.Parse(result.Output);
+        var runs = report.RootElement.GetProperty("runs").EnumerateArray().ToList();
+        Assert.Equal([3, 12], runs.Select(r => r.GetProperty("partitions").GetInt32()));
+        Assert.All(runs, r => Assert.Equal(r.GetProperty("acknowledged").GetInt64(), r.GetProperty("latestOffsetSum").GetInt64()));
+        Assert.Equal([12L, 48L], runs.Select(r => r.GetProperty("acknowledged").GetInt64()));
+        Assert.All(runs, r => Assert.Equal(0, r.GetProperty("failed").GetInt64()));
+        Assert.Equal(
+            ["create", "describe", "offsets", "produce", "describe-active", "offsets-active", "delete"],
+            runs[1].GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("name").GetString()));
+
+        var text = await _cli.RunAsync("perf", "partitions", "--topic", LogCluster.NewTopic("cli-perf-partitions"), "--partitions", "4", "--baseline-partitions", "0", "--metrics", "http://127.0.0.1:9/metrics");
+        Assert.Equal(0, text.ExitCode);
+        Assert.Contains("silo working set growth: unknown", text.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Perf_produce_and_consume_report_what_they_moved()
     {
         var topic = LogCluster.NewTopic("cli-perf");
