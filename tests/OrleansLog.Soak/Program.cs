@@ -15,7 +15,7 @@ await log.Client.Admin.CreateTopicAsync(topic, partitions, new Dictionary<string
 var run = new FaultRun(log, topic, partitions, producers, new ProducerOptions { Acks = Acks.All, Linger = TimeSpan.FromMilliseconds(2) });
 Console.WriteLine($"soak: {minutes} min, {partitions} partitions, {producers} producers, acks=All, idempotent, 3 silos");
 
-int kills = 0, additions = 0;
+int kills = 0, additions = 0, failedAdditions = 0;
 var end = DateTime.UtcNow.AddMinutes(minutes);
 run.Start();
 while (DateTime.UtcNow < end)
@@ -38,15 +38,25 @@ while (DateTime.UtcNow < end)
     }
     else
     {
-        var added = await log.Cluster.StartAdditionalSiloAsync();
-        Console.WriteLine($"{run.Elapsed:mm\\:ss} add {added.SiloAddress} ({run.AckedCount} acked)");
-        additions++;
+        try
+        {
+            var added = await log.Cluster.StartAdditionalSiloAsync();
+            Console.WriteLine($"{run.Elapsed:mm\\:ss} add {added.SiloAddress} ({run.AckedCount} acked)");
+            additions++;
+        }
+        catch (Exception e)
+        {
+            // A silo that cannot start (storage too slow to answer its start-up requests on a loaded machine) is not a fault of
+            // the log under test: the run goes on with the silos it has, and the summary counts it.
+            Console.WriteLine($"{run.Elapsed:mm\\:ss} add failed ({run.AckedCount} acked): {e.GetType().Name}: {e.Message.Split('\n')[0]}");
+            failedAdditions++;
+        }
     }
 }
 
 await run.StopAsync();
 var report = await run.VerifyAsync();
-Console.WriteLine($"soak done after {run.Elapsed:mm\\:ss}: {kills} kills, {additions} silos added");
+Console.WriteLine($"soak done after {run.Elapsed:mm\\:ss}: {kills} kills, {additions} silos added, {failedAdditions} failed to start");
 Console.WriteLine(report);
 foreach (var line in log.Logs.Lines.Where(l => l.Contains("Error", StringComparison.Ordinal)).Take(20))
 {
