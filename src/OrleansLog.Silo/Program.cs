@@ -13,6 +13,7 @@ using OpenTelemetry.Metrics;
 using OrleansLog.Clustering.Hosting;
 using OrleansLog.Development;
 using OrleansLog.Hosting;
+using OrleansLog.Kafka.Hosting;
 using OrleansLog.Partitions;
 using OrleansLog.Silo;
 using OrleansLog.Silo.Development;
@@ -108,10 +109,22 @@ if (settings.StorageCheckTimeout > TimeSpan.Zero)
 
 // Prometheus scrapes /metrics on the health port: OrleansLog's own meter, Orleans' runtime meter and .NET runtime metrics.
 builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-    .AddMeter(OrleansLogMeter.Name, "Microsoft.Orleans")
+    .AddMeter(OrleansLogMeter.Name, KafkaHostingExtensions.MeterName, "Microsoft.Orleans")
     .AddRuntimeInstrumentation()
     .AddPrometheusExporter());
-builder.WebHost.UseUrls(settings.HealthPort == 0 ? "http://127.0.0.1:0" : $"http://0.0.0.0:{settings.HealthPort}");
+// Endpoints are set in code (not with URLs) because the Kafka listener adds one: Kestrel then ignores URLs.
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    if (settings.HealthPort == 0)
+    {
+        kestrel.Listen(IPAddress.Loopback, 0);
+    }
+    else
+    {
+        kestrel.ListenAnyIP(settings.HealthPort);
+    }
+});
+builder.AddOrleansLogKafka();
 builder.UseOrleans(silo =>
 {
     if (clustering.Provider == ClusteringProvider.Localhost)

@@ -14,11 +14,12 @@ public sealed class SiloProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly System.Text.StringBuilder _output = new();
 
-    private SiloProcess(Process process, int gatewayPort, int healthPort)
+    private SiloProcess(Process process, int gatewayPort, int healthPort, int kafkaPort)
     {
         _process = process;
         GatewayPort = gatewayPort;
         HealthPort = healthPort;
+        KafkaPort = kafkaPort;
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);
         process.BeginOutputReadLine();
@@ -30,6 +31,9 @@ public sealed class SiloProcess : IAsyncDisposable
 
     /// <summary>The silo's health port.</summary>
     public int HealthPort { get; }
+
+    /// <summary>The port of the silo's Kafka listener.</summary>
+    public int KafkaPort { get; }
 
     /// <summary>True until the process exits.</summary>
     public bool IsRunning => !_process.HasExited;
@@ -52,6 +56,7 @@ public sealed class SiloProcess : IAsyncDisposable
         var siloPort = FreePort();
         var gatewayPort = FreePort();
         var healthPort = FreePort();
+        var kafkaPort = FreePort();
         var start = new ProcessStartInfo("dotnet", [SiloAssemblyPath()])
         {
             RedirectStandardOutput = true,
@@ -67,7 +72,16 @@ public sealed class SiloProcess : IAsyncDisposable
         start.Environment["OrleansLog__Silo__GatewayPort"] = gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["OrleansLog__Silo__HealthPort"] = healthPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["OrleansLog__Silo__AdvertisedIPAddress"] = "127.0.0.1";
-        return new SiloProcess(Process.Start(start)!, gatewayPort, healthPort);
+        if (!settings.ContainsKey("OrleansLog__Kafka__Port"))
+        {
+            start.Environment["OrleansLog__Kafka__Port"] = kafkaPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            kafkaPort = int.Parse(settings["OrleansLog__Kafka__Port"], System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return new SiloProcess(Process.Start(start)!, gatewayPort, healthPort, kafkaPort);
     }
 
     /// <summary>Runs the silo executable with <paramref name="arguments"/> (a command such as <c>azurite stop</c>) to its end.</summary>

@@ -1,0 +1,151 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansLog.Kafka.Hosting;
+using OrleansLog.Kafka.Protocol;
+
+namespace OrleansLog.Kafka.Listener;
+
+/// <summary>
+/// One Kafka client connection, on Kestrel: size-prefixed requests in, size-prefixed responses out, answered one at a time in the
+/// order they came (as Kafka's brokers do: a producer's pipelined requests must reach each partition in order). Requests the client
+/// pipelines wait, read ahead, in the connection's input pipe.
+/// </summary>
+internal sealed partial class KafkaConnectionHandler(
+    KafkaRequestDispatcher dispatcher,
+    IOptions<KafkaListenerOptions> options,
+    ILogger<KafkaConnectionHandler> logger) : ConnectionHandler
+{
+    private const int SizePrefixBytes = 4;
+
+    /// <inheritdoc />
+    public override async Task OnConnectedAsync(ConnectionContext connection)
+    {
+        var settings = options.Value;
+        var input = connection.Transport.Input;
+        var output = connection.Transport.Output;
+        var response = new ArrayBufferWriter<byte>(4096);
+        KafkaMetrics.ConnectionOpened();
+        LogConnected(connection.ConnectionId, connection.RemoteEndPoint?.ToString());
+        try
+        {
+            while (!connection.ConnectionClosed.IsCancellationRequested)
+            {
+                using var idle = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed);
+                idle.CancelAfter(settings.IdleTimeout);
+                var size = await ReadSizeAsync(input, settings.MaxRequestBytes, idle.Token).ConfigureAwait(false);
+                if (size < 0)
+                {
+                    break;
+                }
+
+                var frame = ArrayPool<byte>.Shared.Rent(size);
+                try
+                {
+                    await ReadFrameAsync(input, frame.AsMemory(0, size), idle.Token).ConfigureAwait(false);
+                    KafkaMetrics.BytesIn(size + SizePrefixBytes);
+                    response.ResetWrittenCount();
+                    if (!await dispatcher.HandleAsync(frame.AsMemory(0, size), connection.RemoteEndPoint, response, connection.ConnectionClosed).ConfigureAwait(false))
+                    {
+                        continue;
+                    }
+                }
+                finally
+                {
+                    // Handlers copy what they keep (record batches go to the partition as arrays of their own), so the frame can go back.
+                    ArrayPool<byte>.Shared.Return(frame);
+                }
+
+                BinaryPrimitives.WriteInt32BigEndian(output.GetSpan(SizePrefixBytes), response.WrittenCount);
+                output.Advance(SizePrefixBytes);
+                await output.WriteAsync(response.WrittenMemory, connection.ConnectionClosed).ConfigureAwait(false);
+                KafkaMetrics.BytesOut(response.WrittenCount + SizePrefixBytes);
+            }
+        }
+        catch (KafkaProtocolException e)
+        {
+            LogMalformed(connection.ConnectionId, connection.RemoteEndPoint?.ToString(), e.Message);
+        }
+        catch (OperationCanceledException) when (!connection.ConnectionClosed.IsCancellationRequested)
+        {
+            LogIdle(connection.ConnectionId, connection.RemoteEndPoint?.ToString(), settings.IdleTimeout);
+        }
+        catch (Exception e) when (e is OperationCanceledException or ConnectionResetException or IOException or ConnectionAbortedException)
+        {
+            // The client went away.
+        }
+        finally
+        {
+            KafkaMetrics.ConnectionClosed();
+            await input.CompleteAsync().ConfigureAwait(false);
+            await output.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    // The next request's size, or -1 when the client closed the connection between requests.
+    private static async ValueTask<int> ReadSizeAsync(PipeReader input, int maxRequestBytes, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var result = await input.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            if (buffer.Length >= SizePrefixBytes)
+            {
+                Span<byte> prefix = stackalloc byte[SizePrefixBytes];
+                buffer.Slice(0, SizePrefixBytes).CopyTo(prefix);
+                var size = BinaryPrimitives.ReadInt32BigEndian(prefix);
+                if (size < 8 || size > maxRequestBytes)
+                {
+                    throw new KafkaProtocolException(KafkaErrorCode.InvalidRequest, $"a request size prefix of {size} bytes is outside 8 to {maxRequestBytes} (OrleansLog:Kafka:MaxRequestBytes)");
+                }
+
+                input.AdvanceTo(buffer.GetPosition(SizePrefixBytes));
+                return size;
+            }
+
+            if (result.IsCompleted)
+            {
+                if (buffer.Length == 0)
+                {
+                    input.AdvanceTo(buffer.End);
+                    return -1;
+                }
+
+                throw new KafkaProtocolException(KafkaErrorCode.InvalidRequest, "the connection closed inside a request size prefix");
+            }
+
+            input.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+
+    // Copies the request out of the pipe as it arrives, so a request larger than the pipe's buffer never stalls it.
+    private static async ValueTask ReadFrameAsync(PipeReader input, Memory<byte> frame, CancellationToken cancellationToken)
+    {
+        var filled = 0;
+        while (filled < frame.Length)
+        {
+            var result = await input.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            var take = (int)Math.Min(buffer.Length, frame.Length - filled);
+            buffer.Slice(0, take).CopyTo(frame.Span[filled..]);
+            filled += take;
+            input.AdvanceTo(buffer.GetPosition(take));
+            if (filled < frame.Length && result.IsCompleted)
+            {
+                throw new KafkaProtocolException(KafkaErrorCode.InvalidRequest, $"the connection closed {frame.Length - filled} bytes before the end of a request");
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Kafka connection {ConnectionId} from {Remote} opened")]
+    private partial void LogConnected(string connectionId, string? remote);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka connection {ConnectionId} from {Remote} closed: malformed request ({Reason})")]
+    private partial void LogMalformed(string connectionId, string? remote, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Kafka connection {ConnectionId} from {Remote} closed after {IdleTimeout} idle (OrleansLog:Kafka:IdleTimeout)")]
+    private partial void LogIdle(string connectionId, string? remote, TimeSpan idleTimeout);
+}
