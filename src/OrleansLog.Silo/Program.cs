@@ -173,7 +173,17 @@ try
             ? Results.Text("ok")
             : Results.Text("silo is not active", statusCode: StatusCodes.Status503ServiceUnavailable));
     app.MapPrometheusScrapingEndpoint("/metrics");
-    await app.StartAsync();
+    try
+    {
+        await app.StartAsync();
+    }
+    catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+    {
+        // Kestrel's message names the address; say which setting moves it.
+        Console.Error.WriteLine($"orleanslog-silo: {e.Message} Another process uses the port: stop it, or choose another port with OrleansLog:Silo:HealthPort or OrleansLog:Kafka:Port (OrleansLog:Kafka:Enabled=false turns the Kafka listener off).");
+        return 1;
+    }
+
     log.LogInformation(
         "OrleansLog silo is up ({Clustering} clustering): clients connect to gateway port {GatewayPort}; /healthz and /metrics on port {HealthPort}. Press Ctrl+C to stop.",
         clustering.Provider,

@@ -81,4 +81,34 @@ public sealed class ListenerTests(KafkaBrokerFixture broker)
 
         Assert.Equal(0, read);
     }
+
+    [Fact]
+    public async Task A_silo_whose_kafka_port_is_taken_exits_naming_the_setting_that_moves_it()
+    {
+        using var taken = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        var azurite = await TestAzurite.GetAsync();
+
+        var (exitCode, _, error) = await SiloProcess.RunCommandAsync(new Dictionary<string, string>
+        {
+            ["OrleansLog__Storage__ConnectionString"] = azurite.ConnectionString,
+            ["OrleansLog__Storage__ContainerName"] = TestAzurite.NewContainerName("kafka-port"),
+            ["OrleansLog__Silo__SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["OrleansLog__Silo__GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["OrleansLog__Silo__HealthPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["OrleansLog__Kafka__Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"127.0.0.1:{port}: address already in use", error, StringComparison.Ordinal);
+        Assert.Contains("OrleansLog:Kafka:Port", error, StringComparison.Ordinal);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
 }
