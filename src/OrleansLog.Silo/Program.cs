@@ -8,12 +8,14 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using OpenTelemetry.Metrics;
 using OrleansLog.Clustering.Hosting;
 using OrleansLog.Development;
 using OrleansLog.Hosting;
 using OrleansLog.Kafka.Hosting;
+using OrleansLog.Kafka.Listener;
 using OrleansLog.Partitions;
 using OrleansLog.Silo;
 using OrleansLog.Silo.Development;
@@ -185,9 +187,10 @@ try
     }
 
     log.LogInformation(
-        "OrleansLog silo is up ({Clustering} clustering): clients connect to gateway port {GatewayPort}; /healthz and /metrics on port {HealthPort}. Press Ctrl+C to stop.",
+        "OrleansLog silo is up ({Clustering} clustering): clients connect to gateway port {GatewayPort}, Kafka clients to {KafkaBootstrap}; /healthz and /metrics on port {HealthPort}. Press Ctrl+C to stop.",
         clustering.Provider,
         settings.GatewayPort,
+        KafkaBootstrap(app.Services),
         settings.HealthPort);
     await app.WaitForShutdownAsync();
 }
@@ -200,6 +203,18 @@ finally
 }
 
 return 0;
+
+// Where Kafka clients bootstrap: the listener's advertised endpoint, known once Kestrel has bound it.
+static string KafkaBootstrap(IServiceProvider services)
+{
+    if (!services.GetRequiredService<IOptions<KafkaListenerOptions>>().Value.Enabled)
+    {
+        return "nothing (OrleansLog:Kafka:Enabled is false)";
+    }
+
+    var broker = services.GetRequiredService<KafkaBroker>();
+    return $"{broker.Host}:{broker.Port}";
+}
 
 static IPAddress FirstNonLoopbackAddress()
 {
