@@ -48,6 +48,9 @@ public static class KafkaHostingExtensions
         services.TryAddSingleton<KafkaRequestDispatcher>();
         services.AddSingleton<IKafkaApiHandler, ApiVersionsHandler>();
         services.AddSingleton<IKafkaApiHandler, MetadataHandler>();
+        services.AddSingleton<IKafkaApiHandler, CreateTopicsHandler>();
+        services.AddSingleton<IKafkaApiHandler, DeleteTopicsHandler>();
+        services.AddSingleton<IKafkaApiHandler, CreatePartitionsHandler>();
         if (!settings.Enabled)
         {
             return builder;
