@@ -56,6 +56,7 @@ public static class KafkaHostingExtensions
         services.AddSingleton<IKafkaApiHandler, DescribeConfigsHandler>();
         services.AddSingleton<IKafkaApiHandler, AlterConfigsHandler>();
         services.AddSingleton<IKafkaApiHandler, IncrementalAlterConfigsHandler>();
+        services.AddSingleton<IKafkaApiHandler, DescribeClusterHandler>();
         if (!settings.Enabled)
         {
             return builder;
