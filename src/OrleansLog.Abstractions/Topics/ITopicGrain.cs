@@ -48,6 +48,9 @@ public interface ITopicGrain : IGrainWithStringKey
     /// <summary>The most partitions one <see cref="DescribePartitionsAsync"/> or <see cref="ListOffsetsAsync"/> call takes; clients page larger topics.</summary>
     const int MaxPartitionsPerRequest = 1_000;
 
+    /// <summary>The most partitions one topic may have.</summary>
+    const int MaxPartitions = 10_000;
+
     /// <summary>The configuration a partition of topic id <paramref name="topicId"/> runs with; throws <see cref="Errors.UnknownTopicException"/> if that id is not the live topic's.</summary>
     /// <remarks>Interleaves, because partitions ask for it while they are activated by the topic's own calls.</remarks>
     [Alias("GetPartitionConfig")]

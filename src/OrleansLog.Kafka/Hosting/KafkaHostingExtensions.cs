@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrleansLog.Client;
 using OrleansLog.Kafka.Apis;
+using OrleansLog.Kafka.Configs;
 using OrleansLog.Kafka.Listener;
 
 namespace OrleansLog.Kafka.Hosting;
@@ -48,6 +49,14 @@ public static class KafkaHostingExtensions
         services.TryAddSingleton<KafkaRequestDispatcher>();
         services.AddSingleton<IKafkaApiHandler, ApiVersionsHandler>();
         services.AddSingleton<IKafkaApiHandler, MetadataHandler>();
+        services.TryAddSingleton<TopicConfigWriter>();
+        services.AddSingleton<IKafkaApiHandler, CreateTopicsHandler>();
+        services.AddSingleton<IKafkaApiHandler, DeleteTopicsHandler>();
+        services.AddSingleton<IKafkaApiHandler, CreatePartitionsHandler>();
+        services.AddSingleton<IKafkaApiHandler, DescribeConfigsHandler>();
+        services.AddSingleton<IKafkaApiHandler, AlterConfigsHandler>();
+        services.AddSingleton<IKafkaApiHandler, IncrementalAlterConfigsHandler>();
+        services.AddSingleton<IKafkaApiHandler, DescribeClusterHandler>();
         if (!settings.Enabled)
         {
             return builder;

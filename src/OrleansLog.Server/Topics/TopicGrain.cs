@@ -16,9 +16,6 @@ internal sealed partial class TopicGrain(
     TimeProvider time,
     ILogger<TopicGrain> logger) : Grain, ITopicGrain
 {
-    /// <summary>The most partitions one topic may have.</summary>
-    public const int MaxPartitions = 10_000;
-
     private static readonly TimeSpan PurgeRetryInterval = TimeSpan.FromSeconds(30);
 
     private IGrainTimer? _purgeTimer;
@@ -226,9 +223,9 @@ internal sealed partial class TopicGrain(
 
     private static void ValidatePartitionCount(int count)
     {
-        if (count is < 1 or > MaxPartitions)
+        if (count is < 1 or > ITopicGrain.MaxPartitions)
         {
-            throw new InvalidPartitionsException($"A topic has 1 to {MaxPartitions} partitions; {count} is out of range.");
+            throw new InvalidPartitionsException($"A topic has 1 to {ITopicGrain.MaxPartitions} partitions; {count} is out of range.");
         }
     }
 
