@@ -48,6 +48,7 @@ public static class KafkaHostingExtensions
         services.TryAddSingleton<KafkaRequestDispatcher>();
         services.AddSingleton<IKafkaApiHandler, ApiVersionsHandler>();
         services.AddSingleton<IKafkaApiHandler, MetadataHandler>();
+        services.AddSingleton<IKafkaApiHandler, ProduceHandler>();
         if (!settings.Enabled)
         {
             return builder;
