@@ -49,6 +49,7 @@ public static class KafkaHostingExtensions
         services.AddSingleton<IKafkaApiHandler, ApiVersionsHandler>();
         services.AddSingleton<IKafkaApiHandler, MetadataHandler>();
         services.AddSingleton<IKafkaApiHandler, ProduceHandler>();
+        services.AddSingleton<IKafkaApiHandler, FetchHandler>();
         if (!settings.Enabled)
         {
             return builder;
