@@ -50,6 +50,7 @@ public static class KafkaHostingExtensions
         services.AddSingleton<IKafkaApiHandler, MetadataHandler>();
         services.AddSingleton<IKafkaApiHandler, ProduceHandler>();
         services.AddSingleton<IKafkaApiHandler, FetchHandler>();
+        services.AddSingleton<IKafkaApiHandler, ListOffsetsHandler>();
         if (!settings.Enabled)
         {
             return builder;
