@@ -51,6 +51,7 @@ public static class KafkaHostingExtensions
         services.AddSingleton<IKafkaApiHandler, ProduceHandler>();
         services.AddSingleton<IKafkaApiHandler, FetchHandler>();
         services.AddSingleton<IKafkaApiHandler, ListOffsetsHandler>();
+        services.AddSingleton<IKafkaApiHandler, InitProducerIdHandler>();
         if (!settings.Enabled)
         {
             return builder;
