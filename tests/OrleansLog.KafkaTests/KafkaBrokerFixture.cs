@@ -8,10 +8,23 @@ namespace OrleansLog.KafkaTests;
 /// One silo process, the bundled silo executable with its Kafka listener on a free port, storing in the test Azurite; shared by the
 /// Kafka tests of a collection. Kafka clients connect to <see cref="BootstrapServers"/>; native checks use <see cref="Log"/>.
 /// </summary>
-public sealed class KafkaBrokerFixture : IAsyncLifetime
+public class KafkaBrokerFixture : IAsyncLifetime
 {
+    private readonly IReadOnlyDictionary<string, string> _settings;
     private SiloProcess? _silo;
     private IHost? _client;
+
+    /// <summary>A silo with the default Kafka settings.</summary>
+    public KafkaBrokerFixture()
+        : this(new Dictionary<string, string>())
+    {
+    }
+
+    /// <summary>A silo with <paramref name="settings"/> (environment variables, <c>Section__Key</c>) on top of the defaults.</summary>
+    protected KafkaBrokerFixture(IReadOnlyDictionary<string, string> settings)
+    {
+        _settings = settings;
+    }
 
     /// <summary>The bootstrap address of the silo's Kafka listener.</summary>
     public string BootstrapServers => $"127.0.0.1:{Silo.KafkaPort}";
@@ -26,12 +39,18 @@ public sealed class KafkaBrokerFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var azurite = await TestAzurite.GetAsync();
-        _silo = SiloProcess.Start(new Dictionary<string, string>
+        var settings = new Dictionary<string, string>
         {
             ["OrleansLog__Storage__ConnectionString"] = azurite.ConnectionString,
             ["OrleansLog__Storage__ContainerName"] = TestAzurite.NewContainerName("kafka"),
             ["Logging__LogLevel__Default"] = "Warning",
-        });
+        };
+        foreach (var (key, value) in _settings)
+        {
+            settings[key] = value;
+        }
+
+        _silo = SiloProcess.Start(settings);
         await _silo.WaitHealthyAsync(TimeSpan.FromSeconds(120));
         _client = await SiloProcess.ConnectAsync(_silo.GatewayPort);
     }

@@ -49,6 +49,10 @@ public static class KafkaHostingExtensions
         services.TryAddSingleton<KafkaRequestDispatcher>();
         services.AddSingleton<IKafkaApiHandler, ApiVersionsHandler>();
         services.AddSingleton<IKafkaApiHandler, MetadataHandler>();
+        services.AddSingleton<IKafkaApiHandler, ProduceHandler>();
+        services.AddSingleton<IKafkaApiHandler, FetchHandler>();
+        services.AddSingleton<IKafkaApiHandler, ListOffsetsHandler>();
+        services.AddSingleton<IKafkaApiHandler, InitProducerIdHandler>();
         services.TryAddSingleton<TopicConfigWriter>();
         services.AddSingleton<IKafkaApiHandler, CreateTopicsHandler>();
         services.AddSingleton<IKafkaApiHandler, DeleteTopicsHandler>();

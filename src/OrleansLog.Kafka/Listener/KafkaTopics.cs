@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using OrleansLog.Client;
 using OrleansLog.Errors;
 using OrleansLog.Kafka.Hosting;
+using OrleansLog.Kafka.Protocol;
 using OrleansLog.Topics;
 
 namespace OrleansLog.Kafka.Listener;
@@ -59,4 +60,56 @@ internal sealed class KafkaTopics(OrleansLogClient client, IOptions<KafkaListene
 
     /// <summary>Forgets a cached topic (it was deleted, or changed its partitions).</summary>
     public void Forget(string topic) => _cache.TryRemove(topic, out _);
+
+    /// <summary>The topic a data request names, or the error its partitions get (unknown, invalid name, storage...).</summary>
+    /// <param name="topic">The topic.</param>
+    /// <param name="allowAutoCreate">Whether the request may create it (a produce may, a fetch may not).</param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    public async Task<ResolvedTopic> ResolveAsync(string topic, bool allowAutoCreate, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await FindAsync(topic, allowAutoCreate, cancellationToken).ConfigureAwait(false) is { } description
+                ? new ResolvedTopic(description, KafkaErrorCode.None)
+                : new ResolvedTopic(null, KafkaErrorCode.UnknownTopicOrPartition);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return new ResolvedTopic(null, KafkaErrors.From(e));
+        }
+    }
+
+    /// <summary>
+    /// The topic with id <paramref name="topicId"/> (requests from Fetch v13 name topics by id), or UNKNOWN_TOPIC_ID. A cached topic
+    /// answers when its id matches; otherwise every topic is described once to find it.
+    /// </summary>
+    public async Task<ResolvedTopic> ResolveAsync(Guid topicId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var (name, cached) in _cache)
+            {
+                if (cached.Topic.TopicId == topicId
+                    && await FindAsync(name, allowAutoCreate: false, cancellationToken).ConfigureAwait(false) is { } current
+                    && current.TopicId == topicId)
+                {
+                    return new ResolvedTopic(current, KafkaErrorCode.None);
+                }
+            }
+
+            foreach (var name in await ListAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (await FindAsync(name, allowAutoCreate: false, cancellationToken).ConfigureAwait(false) is { } description && description.TopicId == topicId)
+                {
+                    return new ResolvedTopic(description, KafkaErrorCode.None);
+                }
+            }
+
+            return new ResolvedTopic(null, KafkaErrorCode.UnknownTopicId);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return new ResolvedTopic(null, KafkaErrors.From(e));
+        }
+    }
 }

@@ -1,0 +1,93 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Net.Sockets;
+using OrleansLog.Kafka.Protocol;
+
+namespace OrleansLog.KafkaTests;
+
+/// <summary>
+/// A bare Kafka connection speaking through OrleansLog's codec, for requests no client library sends on purpose (a partition that
+/// does not exist, an old version, a transactional id) and for reading the exact error code the broker answers.
+/// </summary>
+public sealed class KafkaWire : IDisposable
+{
+    private readonly TcpClient _client;
+    private readonly NetworkStream _stream;
+    private int _correlationId;
+
+    private KafkaWire(TcpClient client)
+    {
+        _client = client;
+        _stream = client.GetStream();
+    }
+
+    /// <summary>Connects to the broker on <paramref name="port"/> of this machine.</summary>
+    public static async Task<KafkaWire> ConnectAsync(int port)
+    {
+        var client = new TcpClient();
+        await client.ConnectAsync("127.0.0.1", port);
+        return new KafkaWire(client);
+    }
+
+    /// <summary>Sends <paramref name="request"/> as <paramref name="api"/> v<paramref name="version"/> and reads the response.</summary>
+    public async Task<TResponse> SendAsync<TResponse>(KafkaApiKey api, short version, IKafkaMessage request)
+        where TResponse : IKafkaMessage, new()
+    {
+        var correlationId = await WriteAsync(api, version, request);
+        var frame = await ReadFrameAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        return Decode<TResponse>(frame, api, version, correlationId);
+    }
+
+    /// <summary>Sends a request the broker does not answer (Produce with acks=0); returns once it is written.</summary>
+    public async Task SendWithoutResponseAsync(KafkaApiKey api, short version, IKafkaMessage request) => await WriteAsync(api, version, request);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _stream.Dispose();
+        _client.Dispose();
+    }
+
+    private async Task<int> WriteAsync(KafkaApiKey api, short version, IKafkaMessage request)
+    {
+        var correlationId = ++_correlationId;
+        var body = Encode(api, version, request, correlationId);
+        var prefix = new byte[4];
+        BinaryPrimitives.WriteInt32BigEndian(prefix, body.Length);
+        await _stream.WriteAsync(prefix);
+        await _stream.WriteAsync(body);
+        return correlationId;
+    }
+
+    private static byte[] Encode(KafkaApiKey api, short version, IKafkaMessage request, int correlationId)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        var writer = new KafkaWriter(buffer);
+        var header = new RequestHeader { RequestApiKey = (short)api, RequestApiVersion = version, CorrelationId = correlationId, ClientId = "orleanslog-kafka-tests" };
+        header.Write(ref writer, KafkaApis.RequestHeaderVersion((short)api, version));
+        request.Write(ref writer, version);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static TResponse Decode<TResponse>(byte[] frame, KafkaApiKey api, short version, int correlationId)
+        where TResponse : IKafkaMessage, new()
+    {
+        var reader = new KafkaReader(frame.AsMemory());
+        var header = new ResponseHeader();
+        header.Read(ref reader, KafkaApis.ResponseHeaderVersion((short)api, version));
+        Assert.Equal(correlationId, header.CorrelationId);
+        var response = new TResponse();
+        response.Read(ref reader, version);
+        Assert.Equal(0, reader.Remaining);
+        return response;
+    }
+
+    private async Task<byte[]> ReadFrameAsync()
+    {
+        var prefix = new byte[4];
+        await _stream.ReadExactlyAsync(prefix);
+        var frame = new byte[BinaryPrimitives.ReadInt32BigEndian(prefix)];
+        await _stream.ReadExactlyAsync(frame);
+        return frame;
+    }
+}
