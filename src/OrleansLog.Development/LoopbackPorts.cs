@@ -53,14 +53,53 @@ internal static class LoopbackPorts
         picked = true;
         while (true)
         {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            var free = ((IPEndPoint)listener.LocalEndpoint).Port;
-            listener.Stop();
+            var free = FreePort();
             if (taken.Add(free))
             {
                 return free;
             }
+        }
+    }
+
+    // Below the ephemeral ranges of Linux (32768-60999), Windows and macOS (49152-65535): a port the operating system hands
+    // out for bind(0) or an outgoing connection could be taken again by any process between our check and the real listener
+    // binding it, which a busy test run did hit.
+    private const int FirstPickedPort = 20000;
+    private const int PickedPortCount = 12000;
+
+    private static int s_nextPick = Random.Shared.Next(PickedPortCount);
+
+    /// <summary>
+    /// A free loopback port that no earlier call in this process returned lately: the calls walk a range outside the
+    /// ephemeral ports from a random start, so processes picking at the same time rarely meet.
+    /// </summary>
+    internal static int FreePort()
+    {
+        for (var attempt = 0; attempt < PickedPortCount; attempt++)
+        {
+            var port = FirstPickedPort + ((Interlocked.Increment(ref s_nextPick) & int.MaxValue) % PickedPortCount);
+            if (IsFreeExclusively(port))
+            {
+                return port;
+            }
+        }
+
+        throw new InvalidOperationException($"No free port on 127.0.0.1 between {FirstPickedPort} and {FirstPickedPort + PickedPortCount - 1}.");
+    }
+
+    // Without SO_REUSEADDR: a port with connections still in TIME_WAIT is skipped, since not every listener binds past them.
+    private static bool IsFreeExclusively(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            listener.Stop();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
         }
     }
 

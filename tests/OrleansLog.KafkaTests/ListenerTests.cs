@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
 using Confluent.Kafka;
+using OrleansLog.Testing;
 using ErrorCode = Confluent.Kafka.ErrorCode;
 
 namespace OrleansLog.KafkaTests;
@@ -96,21 +97,14 @@ public sealed class ListenerTests(KafkaBrokerFixture broker)
         {
             ["OrleansLog__Storage__ConnectionString"] = azurite.ConnectionString,
             ["OrleansLog__Storage__ContainerName"] = TestAzurite.NewContainerName("kafka-port"),
-            ["OrleansLog__Silo__SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["OrleansLog__Silo__GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["OrleansLog__Silo__HealthPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["OrleansLog__Silo__SiloPort"] = TestPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["OrleansLog__Silo__GatewayPort"] = TestPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["OrleansLog__Silo__HealthPort"] = TestPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["OrleansLog__Kafka__Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
 
         Assert.Equal(1, exitCode);
         Assert.Contains($"127.0.0.1:{port}: address already in use", error, StringComparison.Ordinal);
         Assert.Contains("OrleansLog:Kafka:Port", error, StringComparison.Ordinal);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -53,10 +53,10 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>Starts the silo executable with the given settings (as environment variables, <c>Section__Key</c>).</summary>
     public static SiloProcess Start(IReadOnlyDictionary<string, string> settings)
     {
-        var siloPort = FreePort();
-        var gatewayPort = FreePort();
-        var healthPort = FreePort();
-        var kafkaPort = FreePort();
+        var siloPort = TestPorts.Free();
+        var gatewayPort = TestPorts.Free();
+        var healthPort = TestPorts.Free();
+        var kafkaPort = TestPorts.Free();
         var start = new ProcessStartInfo("dotnet", [SiloAssemblyPath()])
         {
             RedirectStandardOutput = true,
@@ -207,12 +207,6 @@ public sealed class SiloProcess : IAsyncDisposable
         return File.Exists(path) ? path : throw new FileNotFoundException($"The silo executable is not built at {path}.", path);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>Starts an app host with an Orleans client (and the OrleansLog client) connected to the bundled silo's gateway on <paramref name="gatewayPort"/>.</summary>
     public static async Task<IHost> ConnectAsync(int gatewayPort)

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using OrleansLog.ClusterTests.Infrastructure;
 using OrleansLog.Development;
+using OrleansLog.Testing;
 
 namespace OrleansLog.ClusterTests.Processes;
 
@@ -35,7 +36,7 @@ public sealed class SiloStartupCheckTests
     [Fact]
     public async Task A_storage_endpoint_nobody_listens_on_is_one_line_naming_it_and_exit_code_1()
     {
-        var port = FreePort();
+        var port = TestPorts.Free();
         var (code, output, elapsed) = await RunSiloAsync(new() { ["OrleansLog__Storage__ConnectionString"] = ConnectionString(port) });
         Assert.Equal(1, code);
         var line = Assert.Single(output);
@@ -48,7 +49,7 @@ public sealed class SiloStartupCheckTests
     public async Task With_AzureTable_clustering_a_membership_table_endpoint_nobody_listens_on_is_one_line_naming_it_and_exit_code_1()
     {
         var azurite = await TestAzurite.GetAsync();
-        var deadPort = FreePort();
+        var deadPort = TestPorts.Free();
         var (code, output, _) = await RunSiloAsync(new()
         {
             ["OrleansLog__Storage__ConnectionString"] = azurite.ConnectionString,
@@ -85,19 +86,12 @@ public sealed class SiloStartupCheckTests
     private static async Task<(int ExitCode, string[] Lines, TimeSpan Elapsed)> RunSiloAsync(Dictionary<string, string> settings)
     {
         // Ports nobody uses, in case a check lets the silo get as far as listening.
-        settings["OrleansLog__Silo__SiloPort"] = settings.GetValueOrDefault("OrleansLog__Silo__SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
-        settings["OrleansLog__Silo__GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        settings["OrleansLog__Silo__SiloPort"] = settings.GetValueOrDefault("OrleansLog__Silo__SiloPort", TestPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        settings["OrleansLog__Silo__GatewayPort"] = TestPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings["OrleansLog__Silo__HealthPort"] = "0";
         var elapsed = Stopwatch.StartNew();
         var (code, output, error) = await SiloProcess.RunCommandAsync(settings);
         var lines = (output + error).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return (code, lines, elapsed.Elapsed);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
