@@ -28,7 +28,8 @@ public sealed class BrokerClusterTests(ITestOutputHelper output)
         };
         await using var first = SiloProcess.Start(settings);
         await first.WaitHealthyAsync(TimeSpan.FromSeconds(120));
-        await using var second = SiloProcess.Start(settings);
+        // The second listens as the container image does, on every interface, and so advertises the silo's own address.
+        await using var second = SiloProcess.Start(new Dictionary<string, string>(settings) { ["OrleansLog__Kafka__ListenAddress"] = "0.0.0.0" });
         await second.WaitHealthyAsync(TimeSpan.FromSeconds(120));
         SiloProcess[] silos = [first, second];
 
