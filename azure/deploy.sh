@@ -118,7 +118,7 @@ az deployment group show \
   --resource-group "$resource_group" \
   --query "{blobEndpoint: properties.outputs.blobEndpoint.value, tableEndpoint: properties.outputs.tableEndpoint.value, \
 membershipTable: properties.outputs.membershipTableName.value, containerAppName: properties.outputs.containerAppName.value, \
-containerAppFqdn: properties.outputs.containerAppFqdn.value, identityClientId: properties.outputs.identityClientId.value, \
+containerAppFqdn: properties.outputs.containerAppFqdn.value, kafkaBootstrapServers: properties.outputs.kafkaBootstrapServers.value, identityClientId: properties.outputs.identityClientId.value, \
 identityId: properties.outputs.identityId.value, clusterId: properties.outputs.clusterId.value, \
 serviceId: properties.outputs.serviceId.value}" \
   --output yaml

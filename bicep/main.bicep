@@ -78,6 +78,13 @@ param siloMemory string = '2Gi'
 @description('Resource id of an existing subnet (delegated to Microsoft.App/environments, /27 or larger) for an environment internal to your virtual network, so peered networks can reach the silos; empty for a Container Apps-managed network.')
 param infrastructureSubnetId string = ''
 
+@description('What each silo advertises to Kafka clients in Metadata: "replica" its own container IP address (clients reach the broker that hosts a partition; they must reach replica addresses, as Orleans clients do for gateways), "ingress" the app\'s internal FQDN, so clients that reach only the ingress work too (every broker then sits behind the load balancer; any broker accepts any partition).')
+@allowed([
+  'replica'
+  'ingress'
+])
+param kafkaAdvertisedHost string = 'replica'
+
 @description('Days the Log Analytics workspace keeps logs (30-730).')
 @minValue(30)
 @maxValue(730)
@@ -166,6 +173,7 @@ module containerApps 'modules/container-apps.bicep' = {
     membershipTableName: storage.outputs.membershipTableName
     clusterId: clusterId
     serviceId: serviceId
+    kafkaAdvertisedHost: kafkaAdvertisedHost
     tags: tags
   }
 }
@@ -185,8 +193,11 @@ output membershipTableName string = storage.outputs.membershipTableName
 @description('Name of the silo container app.')
 output containerAppName string = containerApps.outputs.appName
 
-@description('Internal FQDN of the silo container app: gateway port 30000 and silo port 11111, reachable inside the environment.')
+@description('Internal FQDN of the silo container app: gateway port 30000, silo port 11111 and Kafka port 9092, reachable inside the environment.')
 output containerAppFqdn string = containerApps.outputs.appFqdn
+
+@description('Bootstrap address for Kafka clients inside the environment or its virtual network (every silo is a broker on port 9092).')
+output kafkaBootstrapServers string = containerApps.outputs.kafkaBootstrapServers
 
 @description('Client id of the silos\' managed identity (AZURE_CLIENT_ID).')
 output identityClientId string = identity.properties.clientId

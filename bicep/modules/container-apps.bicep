@@ -1,8 +1,9 @@
 // The Azure Container Apps environment (logs to Log Analytics) and the container app that runs the OrleansLog silos.
 // Silos find each other through the membership table; each replica advertises its own container IP address (the silo
-// picks its first non-loopback IPv4 address) with the silo port 11111 and the gateway port 30000. The app's internal
-// TCP ingress also publishes both ports inside the environment, load-balanced over the ready replicas, under the app's
-// name and internal FQDN.
+// picks its first non-loopback IPv4 address) with the silo port 11111 and the gateway port 30000. Every replica is also a
+// Kafka broker on port 9092. The app's internal TCP ingress publishes the gateway, silo and Kafka ports inside the
+// environment, load-balanced over the ready replicas, under the app's name and internal FQDN: Kafka clients bootstrap
+// there, and Metadata then names each broker by what kafkaAdvertisedHost chooses.
 
 @description('Name of the Container Apps managed environment.')
 param environmentName string
@@ -66,13 +67,21 @@ param clusterId string
 @description('Orleans service id.')
 param serviceId string
 
+@description('What each silo advertises to Kafka clients: "replica" its own container IP address (clients then talk to the broker that hosts a partition, as Orleans clients reach gateways; for clients inside the environment or its virtual network), "ingress" the app\'s internal FQDN (every broker behind the load balancer, for clients that reach only the ingress; any broker accepts any partition).')
+@allowed([
+  'replica'
+  'ingress'
+])
+param kafkaAdvertisedHost string
+
 @description('Tags applied to the environment and the app.')
 param tags object
 
-// The silo's fixed ports (its appsettings.json defaults).
+// The silo's fixed ports (its appsettings.json defaults, and Kafka's port).
 var siloPort = 11111
 var gatewayPort = 30000
 var healthPort = 8080
+var kafkaPort = 9092
 
 resource workspace 'Microsoft.OperationalInsights/workspaces@2025-07-01' existing = {
   name: logAnalyticsWorkspaceName
@@ -140,6 +149,12 @@ resource app 'Microsoft.App/containerApps@2025-07-01' = {
             targetPort: siloPort
             exposedPort: siloPort
           }
+          {
+            // Kafka clients' bootstrap address: <app FQDN>:9092.
+            external: false
+            targetPort: kafkaPort
+            exposedPort: kafkaPort
+          }
         ]
         traffic: [
           {
@@ -168,7 +183,7 @@ resource app 'Microsoft.App/containerApps@2025-07-01' = {
             cpu: json(cpu)
             memory: memory
           }
-          env: [
+          env: concat([
             {
               name: 'OrleansLog__Storage__BlobServiceUri'
               value: blobEndpoint
@@ -206,11 +221,26 @@ resource app 'Microsoft.App/containerApps@2025-07-01' = {
               value: serviceId
             }
             {
+              // Kafka clients come from other containers: listen on every interface (the image sets this too).
+              name: 'OrleansLog__Kafka__ListenAddress'
+              value: '0.0.0.0'
+            }
+            {
+              name: 'OrleansLog__Kafka__Port'
+              value: string(kafkaPort)
+            }
+            {
               // DefaultAzureCredential picks the user-assigned identity by this variable.
               name: 'AZURE_CLIENT_ID'
               value: identityClientId
             }
-          ]
+          ], kafkaAdvertisedHost == 'ingress' ? [
+            {
+              // Unset, a replica advertises its own address (the silo's advertised IP address).
+              name: 'OrleansLog__Kafka__AdvertisedHost'
+              value: '${appName}.internal.${environment.properties.defaultDomain}'
+            }
+          ] : [])
           probes: [
             {
               // Up to 10 x 10 s for the silo to start and join the cluster before liveness counts.
@@ -266,6 +296,9 @@ output appName string = app.name
 
 @description('Internal FQDN of the container app (resolvable inside the environment and its virtual network).')
 output appFqdn string = app.properties.configuration.ingress.fqdn
+
+@description('Bootstrap address for Kafka clients inside the environment or its virtual network: the internal FQDN and the Kafka port.')
+output kafkaBootstrapServers string = '${app.properties.configuration.ingress.fqdn}:${kafkaPort}'
 
 @description('Default domain of the environment.')
 output environmentDefaultDomain string = environment.properties.defaultDomain

@@ -29,6 +29,17 @@ public sealed class KafkaWire : IDisposable
         return new KafkaWire(client);
     }
 
+    /// <summary>
+    /// Sends one request to 127.0.0.1:<paramref name="port"/> over a connection of its own: unlike a Kafka client, which sends
+    /// to whichever broker it likes once it knows several, this says for sure which silo answered.
+    /// </summary>
+    public static async Task<TResponse> SendOnceAsync<TResponse>(int port, KafkaApiKey api, short version, IKafkaMessage request)
+        where TResponse : IKafkaMessage, new()
+    {
+        using var wire = await ConnectAsync(port);
+        return await wire.SendAsync<TResponse>(api, version, request);
+    }
+
     /// <summary>Sends <paramref name="request"/> as <paramref name="api"/> v<paramref name="version"/> and reads the response.</summary>
     public async Task<TResponse> SendAsync<TResponse>(KafkaApiKey api, short version, IKafkaMessage request)
         where TResponse : IKafkaMessage, new()

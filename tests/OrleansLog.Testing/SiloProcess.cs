@@ -14,9 +14,10 @@ public sealed class SiloProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly System.Text.StringBuilder _output = new();
 
-    private SiloProcess(Process process, int gatewayPort, int healthPort, int kafkaPort)
+    private SiloProcess(Process process, int siloPort, int gatewayPort, int healthPort, int kafkaPort)
     {
         _process = process;
+        SiloPort = siloPort;
         GatewayPort = gatewayPort;
         HealthPort = healthPort;
         KafkaPort = kafkaPort;
@@ -25,6 +26,9 @@ public sealed class SiloProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
     }
+
+    /// <summary>The silo's silo-to-silo port (the port of its <c>SiloAddress</c>).</summary>
+    public int SiloPort { get; }
 
     /// <summary>The silo's gateway port.</summary>
     public int GatewayPort { get; }
@@ -81,7 +85,7 @@ public sealed class SiloProcess : IAsyncDisposable
             kafkaPort = int.Parse(settings["OrleansLog__Kafka__Port"], System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        return new SiloProcess(Process.Start(start)!, gatewayPort, healthPort, kafkaPort);
+        return new SiloProcess(Process.Start(start)!, siloPort, gatewayPort, healthPort, kafkaPort);
     }
 
     /// <summary>Runs the silo executable with <paramref name="arguments"/> (a command such as <c>azurite stop</c>) to its end.</summary>

@@ -1,15 +1,16 @@
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using OrleansLog.Kafka.Brokers;
 using OrleansLog.Kafka.Listener;
 using OrleansLog.Kafka.Protocol;
 
 namespace OrleansLog.Kafka.Apis;
 
 /// <summary>
-/// DescribeCluster 0–1: the cluster id (the Orleans service id, as Metadata gives it), the controller and the brokers, with this broker
-/// as controller as in Metadata. Brokers are the only endpoint type served: asking for controllers is MISMATCHED_ENDPOINT_TYPE.
+/// DescribeCluster 0–1: the cluster id (the Orleans service id, as Metadata gives it), the controller and the brokers, which are
+/// the active silos' listeners with this broker as controller, as in Metadata. Brokers are the only endpoint type served: asking for controllers is MISMATCHED_ENDPOINT_TYPE.
 /// </summary>
-internal sealed class DescribeClusterHandler(KafkaBroker broker, IOptions<ClusterOptions> cluster) : KafkaApiHandler<DescribeClusterRequest, DescribeClusterResponse>
+internal sealed class DescribeClusterHandler(KafkaBrokers brokers, IOptions<ClusterOptions> cluster) : KafkaApiHandler<DescribeClusterRequest, DescribeClusterResponse>
 {
     private const sbyte BrokerEndpoints = 1;
 
@@ -23,21 +24,25 @@ internal sealed class DescribeClusterHandler(KafkaBroker broker, IOptions<Cluste
     public override short MaxVersion => 1;
 
     /// <inheritdoc />
-    protected override ValueTask<DescribeClusterResponse?> HandleAsync(KafkaRequestContext context, DescribeClusterRequest request, CancellationToken cancellationToken)
+    protected override async ValueTask<DescribeClusterResponse?> HandleAsync(KafkaRequestContext context, DescribeClusterRequest request, CancellationToken cancellationToken)
     {
         if (request.EndpointType != BrokerEndpoints)
         {
-            return ValueTask.FromResult<DescribeClusterResponse?>(new DescribeClusterResponse
+            return new DescribeClusterResponse
             {
                 ErrorCode = (short)KafkaErrorCode.MismatchedEndpointType,
                 ErrorMessage = $"Endpoint type {request.EndpointType} is not served: every OrleansLog silo is a broker (type 1), none is a KRaft controller.",
                 ClusterId = cluster.Value.ServiceId,
-            });
+            };
         }
 
-        var response = new DescribeClusterResponse { ClusterId = cluster.Value.ServiceId, ControllerId = broker.NodeId };
-        response.Brokers.Add(new DescribeClusterResponse.DescribeClusterBroker { BrokerId = broker.NodeId, Host = broker.Host, Port = broker.Port, Rack = null });
-        return ValueTask.FromResult<DescribeClusterResponse?>(response);
+        var response = new DescribeClusterResponse { ClusterId = cluster.Value.ServiceId, ControllerId = brokers.LocalNodeId };
+        foreach (var endpoint in await brokers.GetActiveAsync(cancellationToken).ConfigureAwait(false))
+        {
+            response.Brokers.Add(new DescribeClusterResponse.DescribeClusterBroker { BrokerId = endpoint.NodeId, Host = endpoint.Host, Port = endpoint.Port, Rack = null });
+        }
+
+        return response;
     }
 
     /// <inheritdoc />

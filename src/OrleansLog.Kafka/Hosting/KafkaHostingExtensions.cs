@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrleansLog.Client;
 using OrleansLog.Kafka.Apis;
+using OrleansLog.Kafka.Brokers;
 using OrleansLog.Kafka.Configs;
 using OrleansLog.Kafka.Listener;
 
@@ -45,6 +46,8 @@ public static class KafkaHostingExtensions
             TimeSpan.FromSeconds(30),
             sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance));
         services.TryAddSingleton<KafkaBroker>();
+        services.TryAddSingleton<KafkaBrokers>();
+        services.TryAddSingleton<KafkaPartitionLeaders>();
         services.TryAddSingleton<KafkaTopics>();
         services.TryAddSingleton<KafkaRequestDispatcher>();
         services.AddSingleton<IKafkaApiHandler, ApiVersionsHandler>();
@@ -71,6 +74,8 @@ public static class KafkaHostingExtensions
             throw new InvalidOperationException($"OrleansLog:Kafka:ListenAddress '{settings.ListenAddress}' is not an IP address (use 127.0.0.1, 0.0.0.0 or the address of an interface).");
         }
 
+        // Every silo that listens publishes its endpoint, so that every silo's Metadata lists it.
+        services.AddHostedService<KafkaBrokerRegistration>();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address, settings.Port, listener =>
         {
             kestrel.ApplicationServices.GetRequiredService<KafkaBroker>().BoundTo(listener);
