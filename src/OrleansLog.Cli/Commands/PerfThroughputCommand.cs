@@ -21,19 +21,25 @@ internal static class PerfThroughputCommand
         var producers = new Option<int>("--producers") { Description = "Producer instances sending in parallel (records split between them).", DefaultValueFactory = _ => 1 };
         var runs = PerfCommand.RunsOption();
         var json = PerfCommand.JsonOption();
+        var client = PerfCommand.ClientOption();
+        var bootstrapServers = PerfCommand.BootstrapServersOption();
         var producerOptions = new ProducerSettingsOptions();
         var command = new Command(
             "produce",
             """
             Send --records records of --record-size bytes as fast as allowed and report records/sec, MB/sec and the latency from send to
             acknowledgement (mean, p50, p95, p99, max). Creates the topic when missing. With --runs N the figures are medians over N runs.
+            --client kafka sends with Confluent.Kafka through the silo's Kafka listener instead (--bootstrap-servers; the producer options
+            map to librdkafka's acks, linger.ms, batch.size and compression, idempotence on with --acks all as the native producer);
+            --client both runs the native client and then the Kafka client and reports each one's medians and the ratio kafka/native.
 
             Examples:
               orleanslog perf produce --topic perf --records 1000000 --record-size 100
               orleanslog perf produce --topic perf --records 200000 --acks leader --linger-ms 10 --producers 4 --runs 3 --json
+              orleanslog perf produce --topic perf --records 200000 --client both --bootstrap-servers 127.0.0.1:9092 --runs 3
             """)
         {
-            topic, records, recordSize, throughput, partitions, producers, runs, json,
+            topic, records, recordSize, throughput, partitions, producers, runs, json, client, bootstrapServers,
         };
         producerOptions.AddTo(command);
         context.SetAction(command, async (parse, connection, cancellationToken) =>
@@ -51,17 +57,10 @@ internal static class PerfThroughputCommand
             {
             }
 
-            var results = new List<PerfRun>();
-            for (var run = 0; run < PerfCommand.Positive(parse.GetValue(runs), "--runs"); run++)
-            {
-                var result = await ProduceRunAsync(connection, context.Console, name, count, size, parse.GetValue(throughput), parallel, options, cancellationToken);
-                results.Add(result);
-                if (!parse.GetValue(json))
-                {
-                    await context.Console.Out.WriteLineAsync(result.Describe("sent"));
-                }
-            }
-
+            var clients = PerfCommand.ParseClient(parse.GetValue(client) ?? "native");
+            var bootstrap = parse.GetValue(bootstrapServers) ?? "127.0.0.1:9092";
+            var kafkaConfig = KafkaPerfRuns.ProducerConfig(bootstrap, options);
+            var runCount = PerfCommand.Positive(parse.GetValue(runs), "--runs");
             var settings = new Dictionary<string, string>
             {
                 ["topic"] = name,
@@ -73,8 +72,34 @@ internal static class PerfThroughputCommand
                 ["lingerMs"] = Invariant(options.Linger.TotalMilliseconds),
                 ["batchSize"] = Invariant(options.BatchSize),
                 ["compression"] = options.Compression.ToString(),
+                ["client"] = parse.GetValue(client) ?? "native",
             };
-            return await ReportAsync(context.Console, new PerfReport("perf produce", settings, results), parse.GetValue(json), "sent");
+            if (clients.Contains(PerfClient.Kafka))
+            {
+                settings["bootstrapServers"] = bootstrap;
+                settings["kafkaEnableIdempotence"] = kafkaConfig.EnableIdempotence is true ? "true" : "false";
+            }
+
+            var reports = new List<PerfReport>();
+            foreach (var perfClient in clients)
+            {
+                var results = new List<PerfRun>();
+                for (var run = 0; run < runCount; run++)
+                {
+                    var result = perfClient == PerfClient.Native
+                        ? await ProduceRunAsync(connection, context.Console, name, count, size, parse.GetValue(throughput), parallel, options, cancellationToken)
+                        : await KafkaPerfRuns.ProduceAsync(kafkaConfig, context.Console, name, count, size, parse.GetValue(throughput), parallel, cancellationToken);
+                    results.Add(result);
+                    if (!parse.GetValue(json))
+                    {
+                        await context.Console.Out.WriteLineAsync(Prefix(clients, perfClient) + result.Describe("sent"));
+                    }
+                }
+
+                reports.Add(new PerfReport("perf produce", settings, results));
+            }
+
+            return await ReportAsync(context.Console, clients, reports, parse.GetValue(json), "sent");
         });
         return command;
     }
@@ -87,19 +112,25 @@ internal static class PerfThroughputCommand
         var timeout = new Option<int>("--timeout") { Description = "Milliseconds without a record after which a run ends.", DefaultValueFactory = _ => 10_000 };
         var runs = PerfCommand.RunsOption();
         var json = PerfCommand.JsonOption();
+        var client = PerfCommand.ClientOption();
+        var bootstrapServers = PerfCommand.BootstrapServersOption();
         var command = new Command(
             "consume",
             """
             Read --records records from the start of every partition and report records/sec, MB/sec (keys and values) and the end-to-end
             latency from each record's timestamp to its arrival (meaningful when a producer writes at the same time). With --runs N each run
-            reads from the start again and the figures are medians.
+            reads from the start again and the figures are medians. --client kafka reads with a Confluent.Kafka consumer through the
+            silo's Kafka listener instead (--bootstrap-servers; every partition assigned from the beginning, a throwaway group id, no
+            commits); --client both runs the native client and then the Kafka client and reports each one's medians and the ratio
+            kafka/native.
 
             Examples:
               orleanslog perf consume --topic perf --records 1000000
               orleanslog perf consume --topic perf --records 1000000 --runs 3 --json
+              orleanslog perf consume --topic perf --records 200000 --client both --bootstrap-servers 127.0.0.1:9092 --runs 3
             """)
         {
-            topic, records, timeout, runs, json,
+            topic, records, timeout, runs, json, client, bootstrapServers,
         };
         context.SetAction(command, async (parse, connection, cancellationToken) =>
         {
@@ -107,19 +138,41 @@ internal static class PerfThroughputCommand
             var count = PerfCommand.Positive(parse.GetValue(records), "--records");
             var idle = TimeSpan.FromMilliseconds(PerfCommand.Positive(parse.GetValue(timeout), "--timeout"));
             var description = await connection.Log.Admin.DescribeTopicAsync(name, cancellationToken);
-            var results = new List<PerfRun>();
-            for (var run = 0; run < PerfCommand.Positive(parse.GetValue(runs), "--runs"); run++)
+            var clients = PerfCommand.ParseClient(parse.GetValue(client) ?? "native");
+            var bootstrap = parse.GetValue(bootstrapServers) ?? "127.0.0.1:9092";
+            var runCount = PerfCommand.Positive(parse.GetValue(runs), "--runs");
+            var settings = new Dictionary<string, string>
             {
-                var result = await ConsumeRunAsync(connection, context.Console, name, description.PartitionCount, count, idle, cancellationToken);
-                results.Add(result);
-                if (!parse.GetValue(json))
-                {
-                    await context.Console.Out.WriteLineAsync(result.Describe("read"));
-                }
+                ["topic"] = name,
+                ["records"] = Invariant(count),
+                ["timeoutMs"] = Invariant(idle.TotalMilliseconds),
+                ["client"] = parse.GetValue(client) ?? "native",
+            };
+            if (clients.Contains(PerfClient.Kafka))
+            {
+                settings["bootstrapServers"] = bootstrap;
             }
 
-            var settings = new Dictionary<string, string> { ["topic"] = name, ["records"] = Invariant(count), ["timeoutMs"] = Invariant(idle.TotalMilliseconds) };
-            return await ReportAsync(context.Console, new PerfReport("perf consume", settings, results), parse.GetValue(json), "read");
+            var reports = new List<PerfReport>();
+            foreach (var perfClient in clients)
+            {
+                var results = new List<PerfRun>();
+                for (var run = 0; run < runCount; run++)
+                {
+                    var result = perfClient == PerfClient.Native
+                        ? await ConsumeRunAsync(connection, context.Console, name, description.PartitionCount, count, idle, cancellationToken)
+                        : await KafkaPerfRuns.ConsumeAsync(bootstrap, context.Console, name, description.PartitionCount, count, idle, cancellationToken);
+                    results.Add(result);
+                    if (!parse.GetValue(json))
+                    {
+                        await context.Console.Out.WriteLineAsync(Prefix(clients, perfClient) + result.Describe("read"));
+                    }
+                }
+
+                reports.Add(new PerfReport("perf consume", settings, results));
+            }
+
+            return await ReportAsync(context.Console, clients, reports, parse.GetValue(json), "read");
         });
         return command;
     }
@@ -218,25 +271,39 @@ internal static class PerfThroughputCommand
         return PerfRun.From(read, bytes, lastRecordAt, 0, latency);
     }
 
-    private static async Task<int> ReportAsync(CliConsole console, PerfReport report, bool json, string verb)
+    private static async Task<int> ReportAsync(CliConsole console, IReadOnlyList<PerfClient> clients, IReadOnlyList<PerfReport> reports, bool json, string verb)
     {
-        if (json)
+        if (reports.Count == 2)
         {
-            await console.Out.WriteLineAsync(report.ToJson());
+            var comparison = new PerfComparison(reports[0].Command, reports[0].Settings, reports[0], reports[1]);
+            if (json)
+            {
+                await console.Out.WriteLineAsync(comparison.ToJson());
+            }
+            else
+            {
+                await console.Out.WriteLineAsync(Prefix(clients, PerfClient.Native) + comparison.Native.DescribeMedian(verb));
+                await console.Out.WriteLineAsync(Prefix(clients, PerfClient.Kafka) + comparison.Kafka.DescribeMedian(verb));
+                await console.Out.WriteLineAsync(comparison.DescribeRatio());
+            }
         }
-        else if (report.Runs.Count > 1)
+        else if (json)
         {
-            var median = report.Median;
-            await console.Out.WriteLineAsync(string.Create(
-                CultureInfo.InvariantCulture,
-                $"median of {report.Runs.Count} runs: {report.MedianRecordsPerSecond:F1} records/sec ({report.MedianMegabytesPerSecond:F2} MB/sec), " +
-                $"{median.P50LatencyMs:F2} ms p50, {median.P95LatencyMs:F2} ms p95, {median.P99LatencyMs:F2} ms p99, {median.MaxLatencyMs:F2} ms max latency ({verb})"));
+            await console.Out.WriteLineAsync(reports[0].ToJson());
+        }
+        else if (reports[0].Runs.Count > 1)
+        {
+            await console.Out.WriteLineAsync(reports[0].DescribeMedian(verb));
         }
 
-        var failed = report.Runs.Sum(r => r.Failed);
-        var empty = report.Runs.Any(r => r.Records == 0);
+        var failed = reports.Sum(report => report.Runs.Sum(r => r.Failed));
+        var empty = reports.Any(report => report.Runs.Any(r => r.Records == 0));
         return failed > 0 || empty ? ExitCodes.Failed : ExitCodes.Success;
     }
+
+    /// <summary>With two clients each line names its client; with one the output stays as Kafka's perf tools print it.</summary>
+    private static string Prefix(IReadOnlyList<PerfClient> clients, PerfClient client) =>
+        clients.Count == 1 ? "" : client == PerfClient.Native ? "native: " : "kafka: ";
 
     private static Option<string> TopicOption() => new("--topic") { Description = "The topic.", Required = true };
 

@@ -63,17 +63,26 @@ public sealed record PerfReport(string Command, IReadOnlyDictionary<string, stri
     public double MedianMegabytesPerSecond => MedianValue(Runs.Select(r => r.MegabytesPerSecond));
 
     /// <summary>The report as indented JSON, for scripts.</summary>
-    public string ToJson() => JsonSerializer.Serialize(
-        new
-        {
-            command = Command,
-            settings = Settings,
-            runs = Runs.Select(Figures),
-            median = Figures(Median) with { RecordsPerSecond = MedianRecordsPerSecond, MegabytesPerSecond = MedianMegabytesPerSecond },
-        },
-        JsonOptions);
+    public string ToJson() => JsonSerializer.Serialize(new { command = Command, settings = Settings, runs = RunsFigures(), median = MedianFigures() }, JsonOptions);
 
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+    /// <summary>The medians as one summary line (as <see cref="PerfRun.Describe"/>).</summary>
+    public string DescribeMedian(string verb)
+    {
+        var median = Median;
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"median of {Runs.Count} runs: {MedianRecordsPerSecond:F1} records/sec ({MedianMegabytesPerSecond:F2} MB/sec), " +
+            $"{median.P50LatencyMs:F2} ms p50, {median.P95LatencyMs:F2} ms p95, {median.P99LatencyMs:F2} ms p99, {median.MaxLatencyMs:F2} ms max latency ({verb})");
+    }
+
+    /// <summary>The options every perf report is written to JSON with.</summary>
+    internal static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    /// <summary>Each run's figures, for JSON.</summary>
+    internal IEnumerable<object> RunsFigures() => Runs.Select(Figures);
+
+    /// <summary>The medians' figures (rates as medians of the runs' rates), for JSON.</summary>
+    internal object MedianFigures() => Figures(Median) with { RecordsPerSecond = MedianRecordsPerSecond, MegabytesPerSecond = MedianMegabytesPerSecond };
 
     private static RunFigures Figures(PerfRun r) => new(r.Records, r.Bytes, r.Seconds, r.Failed, r.RecordsPerSecond, r.MegabytesPerSecond, r.MeanLatencyMs, r.P50LatencyMs, r.P95LatencyMs, r.P99LatencyMs, r.MaxLatencyMs);
 

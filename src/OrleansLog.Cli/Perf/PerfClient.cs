@@ -1,0 +1,11 @@
+namespace OrleansLog.Cli.Perf;
+
+/// <summary>A client a perf command measures; <c>--client both</c> runs <see cref="Native"/> and then <see cref="Kafka"/>.</summary>
+internal enum PerfClient
+{
+    /// <summary>The native OrleansLog client over the Orleans gateway.</summary>
+    Native,
+
+    /// <summary>Confluent.Kafka (librdkafka) through the silo's Kafka listener.</summary>
+    Kafka,
+}
