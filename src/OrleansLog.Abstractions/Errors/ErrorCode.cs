@@ -63,6 +63,27 @@ public enum ErrorCode
     /// <summary>Another member joined with the same <c>group.instance.id</c>; this one was replaced.</summary>
     FencedInstanceId = 82,
 
+    /// <summary>A classic group member's protocol type or assignment protocols do not match the group's, or a member of the other group protocol (classic or consumer) tried to join a group that has members.</summary>
+    InconsistentGroupProtocol = 23,
+
+    /// <summary>The session timeout is outside what the group coordinator allows.</summary>
+    InvalidSessionTimeout = 26,
+
+    /// <summary>The group is rebalancing: rejoin it.</summary>
+    RebalanceInProgress = 27,
+
+    /// <summary>A new member of a classic group was given its member id and must join again with it (KIP-394).</summary>
+    MemberIdRequired = 79,
+
+    /// <summary>The offsets of a topic cannot be deleted while the group's members are subscribed to it.</summary>
+    GroupSubscribedToTopic = 86,
+
+    /// <summary>A consumer-protocol member sent a member epoch the group does not expect; it must rejoin with epoch 0.</summary>
+    FencedMemberEpoch = 110,
+
+    /// <summary>A consumer-protocol member asked for a server-side assignor the group does not have.</summary>
+    UnsupportedAssignor = 112,
+
     /// <summary>An idempotent producer's batch does not follow the last sequence the partition holds for it: a batch is missing in between.</summary>
     OutOfOrderSequenceNumber = 45,
 

@@ -1,6 +1,10 @@
 namespace OrleansLog.Groups;
 
-/// <summary>One member of a consumer group, as describe shows it.</summary>
+/// <summary>
+/// One member of a consumer group, as describe shows it. For a classic member, <see cref="Topics"/> and <see cref="Assignment"/> are
+/// read from its metadata and assignment bytes when its protocol type is <c>consumer</c>, and the bytes themselves are kept for Kafka's
+/// DescribeGroups.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record GroupMemberDescription(
     [property: Id(0)] string MemberId,
@@ -9,4 +13,6 @@ public sealed record GroupMemberDescription(
     [property: Id(3)] string Host,
     [property: Id(4)] string[] Topics,
     [property: Id(5)] TopicPartition[] Assignment,
-    [property: Id(6)] TopicPartition[] TargetAssignment);
+    [property: Id(6)] TopicPartition[] TargetAssignment,
+    [property: Id(7)] byte[]? ProtocolMetadata = null,
+    [property: Id(8)] byte[]? AssignmentBytes = null);

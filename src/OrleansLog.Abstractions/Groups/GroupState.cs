@@ -14,4 +14,10 @@ public enum GroupState
 
     /// <summary>The group does not exist (never used, or deleted).</summary>
     Dead = 3,
+
+    /// <summary>A classic group waits for its members to rejoin (the join barrier).</summary>
+    PreparingRebalance = 4,
+
+    /// <summary>A classic group waits for its leader's assignment (SyncGroup).</summary>
+    CompletingRebalance = 5,
 }

@@ -173,6 +173,19 @@ internal sealed partial class ConsumerGroupGrain : Grain, IConsumerGroupGrain
         DeactivateOnIdle();
     }
 
+    // The classic protocol (Kafka's JoinGroup/SyncGroup) is being built; until then these calls are refused.
+    public Task<Classic.ClassicJoinResult> JoinClassicAsync(Classic.ClassicJoinRequest request, CancellationToken cancellationToken) => throw new NotSupportedException("Classic groups are not served yet.");
+
+    public Task<Classic.ClassicSyncResult> SyncClassicAsync(Classic.ClassicSyncRequest request, CancellationToken cancellationToken) => throw new NotSupportedException("Classic groups are not served yet.");
+
+    public Task<Errors.ErrorCode> HeartbeatClassicAsync(string memberId, string? instanceId, int generation, CancellationToken cancellationToken) => throw new NotSupportedException("Classic groups are not served yet.");
+
+    public Task<Classic.ClassicLeaveResult[]> LeaveClassicAsync(Classic.ClassicLeavingMember[] members, CancellationToken cancellationToken) => throw new NotSupportedException("Classic groups are not served yet.");
+
+    public Task CommitKafkaOffsetsAsync(string memberId, string? instanceId, int generation, CommittedOffset[] offsets, CancellationToken cancellationToken) => throw new NotSupportedException("Classic groups are not served yet.");
+
+    public Task DeleteOffsetsAsync(TopicPartition[] partitions, CancellationToken cancellationToken) => throw new NotSupportedException("Classic groups are not served yet.");
+
     private async Task CommitAsync(CommittedOffset[] offsets)
     {
         _offsets.Commit(offsets, _time.GetUtcNow());
