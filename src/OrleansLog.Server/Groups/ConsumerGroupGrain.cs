@@ -26,11 +26,13 @@ internal sealed partial class ConsumerGroupGrain : Grain, IConsumerGroupGrain
     private readonly TimeProvider _time;
     private readonly ILogger<ConsumerGroupGrain> _logger;
     private readonly GroupCoordinator _coordinator;
+    private readonly ClassicGroup _classic;
     private readonly GroupOffsets _offsets = new();
     private readonly CoalescingStateWriter<ConsumerGroupState> _membershipWriter;
     private readonly CoalescingStateWriter<GroupOffsetsState> _offsetsWriter;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _exists;
+    private GroupProtocol _protocol;
     private long _lastMetadataRefresh;
 
     public ConsumerGroupGrain(
@@ -46,7 +48,8 @@ internal sealed partial class ConsumerGroupGrain : Grain, IConsumerGroupGrain
         _time = time;
         _logger = logger;
         _coordinator = new GroupCoordinator(GroupIdValue, time, logger);
-        _membershipWriter = new(membershipState, () => _coordinator.Snapshot(_exists), CountWrite);
+        _classic = new ClassicGroup(GroupIdValue, options.Value.InitialRebalanceDelay, time, logger);
+        _membershipWriter = new(membershipState, SnapshotMembership, CountWrite);
         _offsetsWriter = new(offsetsState, _offsets.Snapshot, CountWrite);
     }
 
@@ -56,6 +59,8 @@ internal sealed partial class ConsumerGroupGrain : Grain, IConsumerGroupGrain
     {
         _exists = _membershipState.State.Exists;
         _coordinator.Restore(_membershipState.State);
+        _classic.Restore(_membershipState.State.Classic);
+        _protocol = _membershipState.State.Protocol;
         _offsets.Restore(_offsetsState.State);
         if (_coordinator.MemberCount > 0)
         {
@@ -75,6 +80,13 @@ internal sealed partial class ConsumerGroupGrain : Grain, IConsumerGroupGrain
     {
         GroupId.Validate(GroupIdValue);
         GroupCoordinator.ValidateJoin(request);
+        if (_classic.MemberCount > 0)
+        {
+            throw new InconsistentGroupProtocolException(
+                $"Group '{GroupIdValue}' has {_classic.MemberCount} members using Kafka's classic protocol (JoinGroup); a consumer-protocol member may join it only once it is empty. Use another group id, or stop its Kafka consumers.");
+        }
+
+        _protocol = GroupProtocol.Consumer;
         await RefreshMetadataAsync(request.Topics);
         var assignment = _coordinator.Join(request);
         var firstUse = MarkExisting();
@@ -138,20 +150,25 @@ internal sealed partial class ConsumerGroupGrain : Grain, IConsumerGroupGrain
 
     public Task<CommittedOffset[]> FetchOffsetsAsync(TopicPartition[]? partitions, CancellationToken cancellationToken) => Task.FromResult(_offsets.Get(partitions));
 
-    public Task<GroupDescription> DescribeAsync(CancellationToken cancellationToken) => Task.FromResult(new GroupDescription(
-        GroupIdValue, _coordinator.State(_exists), _coordinator.Generation, _coordinator.Assignor, _coordinator.DescribeMembers(), _offsets.Get(null), RuntimeIdentity));
+    public Task<GroupDescription> DescribeAsync(CancellationToken cancellationToken) => Task.FromResult(_protocol == GroupProtocol.Classic
+        ? new GroupDescription(
+            GroupIdValue, _exists ? _classic.State : GroupState.Dead, _classic.Generation, _classic.ProtocolName ?? "", _classic.DescribeMembers(), _offsets.Get(null),
+            RuntimeIdentity, GroupProtocol.Classic, _classic.ProtocolType)
+        : new GroupDescription(
+            GroupIdValue, _coordinator.State(_exists), _coordinator.Generation, _coordinator.Assignor, _coordinator.DescribeMembers(), _offsets.Get(null),
+            RuntimeIdentity, GroupProtocol.Consumer, "consumer"));
 
     public async Task ResetOffsetsAsync(CommittedOffset[] offsets, CancellationToken cancellationToken)
     {
         GroupId.Validate(GroupIdValue);
-        _coordinator.EnsureEmpty("reset the offsets of");
+        EnsureEmpty("reset the offsets of");
         GroupOffsets.Validate(offsets);
         await CommitAsync(offsets);
     }
 
     public Task EnsureEmptyAsync(CancellationToken cancellationToken)
     {
-        _coordinator.EnsureEmpty("reset the offsets of");
+        EnsureEmpty("reset the offsets of");
         return Task.CompletedTask;
     }
 
@@ -162,29 +179,18 @@ internal sealed partial class ConsumerGroupGrain : Grain, IConsumerGroupGrain
             throw new UnknownGroupException($"Group '{GroupIdValue}' does not exist; list groups to see which do.");
         }
 
-        _coordinator.EnsureEmpty("delete");
+        EnsureEmpty("delete");
         await Task.WhenAll(_membershipWriter.FlushAsync(), _offsetsWriter.FlushAsync());
         _exists = false;
         _offsets.Clear();
         _coordinator.Reset();
+        _classic.Reset();
+        _protocol = GroupProtocol.Consumer;
         await Task.WhenAll(_membershipState.ClearStateAsync(), _offsetsState.ClearStateAsync());
         await GrainFactory.GetCatalog(CatalogNames.Groups).RemoveAsync(GroupIdValue);
         LogDeleted(GroupIdValue);
         DeactivateOnIdle();
     }
-
-    // The classic protocol (Kafka's JoinGroup/SyncGroup) is being built; until then these calls are refused.
-    public Task<Classic.ClassicJoinResult> JoinClassicAsync(Classic.ClassicJoinRequest request, CancellationToken cancellationToken) => throw new NotSupportedException("Classic groups are not served yet.");
-
-    public Task<Classic.ClassicSyncResult> SyncClassicAsync(Classic.ClassicSyncRequest request, CancellationToken cancellationToken) => throw new NotSupportedException("Classic groups are not served yet.");
-
-    public Task<Errors.ErrorCode> HeartbeatClassicAsync(string memberId, string? instanceId, int generation, CancellationToken cancellationToken) => throw new NotSupportedException("Classic groups are not served yet.");
-
-    public Task<Classic.ClassicLeaveResult[]> LeaveClassicAsync(Classic.ClassicLeavingMember[] members, CancellationToken cancellationToken) => throw new NotSupportedException("Classic groups are not served yet.");
-
-    public Task CommitKafkaOffsetsAsync(string memberId, string? instanceId, int generation, CommittedOffset[] offsets, CancellationToken cancellationToken) => throw new NotSupportedException("Classic groups are not served yet.");
-
-    public Task DeleteOffsetsAsync(TopicPartition[] partitions, CancellationToken cancellationToken) => throw new NotSupportedException("Classic groups are not served yet.");
 
     private async Task CommitAsync(CommittedOffset[] offsets)
     {
@@ -214,6 +220,12 @@ internal sealed partial class ConsumerGroupGrain : Grain, IConsumerGroupGrain
 
     private async Task CheckMembersAsync(CancellationToken cancellationToken)
     {
+        if (_classic.Tick())
+        {
+            // Written in the turn that changed it: members the tick answered return only once it is durable.
+            await _membershipWriter.WriteAsync();
+        }
+
         var changed = _coordinator.ExpireMembers();
         if (_coordinator.MemberCount > 0 && _time.GetElapsedTime(_lastMetadataRefresh) >= _options.Value.MetadataRefreshInterval && await RefreshMetadataAsync())
         {
@@ -252,6 +264,25 @@ internal sealed partial class ConsumerGroupGrain : Grain, IConsumerGroupGrain
         catch (UnknownTopicException)
         {
             return 0;
+        }
+    }
+
+    private ConsumerGroupState SnapshotMembership()
+    {
+        var state = _coordinator.Snapshot(_exists);
+        state.Protocol = _protocol;
+        state.Classic = _classic.Snapshot();
+        return state;
+    }
+
+    // Neither kind of member may be present.
+    private void EnsureEmpty(string operation)
+    {
+        _coordinator.EnsureEmpty(operation);
+        if (_classic.MemberCount > 0)
+        {
+            throw new GroupNotEmptyException(
+                $"Cannot {operation} group '{GroupIdValue}' while it has {_classic.MemberCount} Kafka (classic protocol) members; close its consumers (or wait for their sessions to expire) and try again.");
         }
     }
 

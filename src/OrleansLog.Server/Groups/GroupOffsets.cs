@@ -79,6 +79,18 @@ internal sealed class GroupOffsets
         return [.. found];
     }
 
+    /// <summary>Forgets the offsets of <paramref name="partitions"/>; true when there were any.</summary>
+    public bool Remove(TopicPartition[] partitions)
+    {
+        var removed = false;
+        foreach (var partition in partitions)
+        {
+            removed |= _offsets.Remove(partition);
+        }
+
+        return removed;
+    }
+
     /// <summary>Forgets every offset (the group was deleted).</summary>
     public void Clear() => _offsets.Clear();
 }

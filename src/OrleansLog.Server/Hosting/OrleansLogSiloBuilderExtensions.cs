@@ -32,7 +32,8 @@ public static class OrleansLogSiloBuilderExtensions
 
         services.AddOptions<Groups.ConsumerGroupOptions>()
             .Validate(o => o.ExpiryCheckInterval > TimeSpan.Zero, "ConsumerGroupOptions.ExpiryCheckInterval must be positive.")
-            .Validate(o => o.MetadataRefreshInterval > TimeSpan.Zero, "ConsumerGroupOptions.MetadataRefreshInterval must be positive.");
+            .Validate(o => o.MetadataRefreshInterval > TimeSpan.Zero, "ConsumerGroupOptions.MetadataRefreshInterval must be positive.")
+            .Validate(o => o.InitialRebalanceDelay >= TimeSpan.Zero, "ConsumerGroupOptions.InitialRebalanceDelay must not be negative.");
         services.TryAddSingleton<TailMemoryBudget>();
         services.TryAddSingleton<AcknowledgedOffsets>();
         services.TryAddSingleton(TimeProvider.System);
