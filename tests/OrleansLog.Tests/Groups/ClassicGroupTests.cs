@@ -1,10 +1,9 @@
-using System.Buffers.Binary;
-using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using OrleansLog.Errors;
 using OrleansLog.Groups;
 using OrleansLog.Groups.Classic;
+using OrleansLog.Testing;
 using ErrorCode = OrleansLog.Errors.ErrorCode;
 
 namespace OrleansLog.Tests.Groups;
@@ -231,11 +230,11 @@ public sealed class ClassicGroupTests
     [Fact]
     public void Describe_reads_topics_and_partitions_from_consumer_protocol_bytes()
     {
-        var join = _group.Join(Request("", metadata: Subscription("orders", "payments")));
+        var join = _group.Join(Request("", metadata: ConsumerProtocol.Subscription("orders", "payments")));
         _time.Advance(InitialDelay);
         _group.Tick();
         var a = Done(join).MemberId;
-        _group.Sync(Sync(a, 1, (a, Assignment(("orders", [0, 1]), ("payments", [2])))));
+        _group.Sync(Sync(a, 1, (a, ConsumerProtocol.Assignment(("orders", [0, 1]), ("payments", [2])))));
 
         var member = Assert.Single(_group.DescribeMembers());
 
@@ -296,51 +295,4 @@ public sealed class ClassicGroupTests
         new() { MemberId = memberId, Generation = generation, Assignments = [.. assignments.Select(a => new ClassicMemberAssignment(a.MemberId, a.Assignment))] };
 
     private static ClassicSyncRequest Sync(string memberId, int generation, string? instanceId) => new() { MemberId = memberId, Generation = generation, InstanceId = instanceId };
-
-    private static byte[] Subscription(params string[] topics)
-    {
-        var bytes = new List<byte> { 0, 1 };
-        bytes.AddRange(Int32(topics.Length));
-        foreach (var topic in topics)
-        {
-            bytes.AddRange(String(topic));
-        }
-
-        bytes.AddRange(Int32(-1));
-        return [.. bytes];
-    }
-
-    private static byte[] Assignment(params (string Topic, int[] Partitions)[] topics)
-    {
-        var bytes = new List<byte> { 0, 1 };
-        bytes.AddRange(Int32(topics.Length));
-        foreach (var (topic, partitions) in topics)
-        {
-            bytes.AddRange(String(topic));
-            bytes.AddRange(Int32(partitions.Length));
-            foreach (var partition in partitions)
-            {
-                bytes.AddRange(Int32(partition));
-            }
-        }
-
-        bytes.AddRange(Int32(-1));
-        return [.. bytes];
-    }
-
-    private static byte[] Int32(int value)
-    {
-        var bytes = new byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(bytes, value);
-        return bytes;
-    }
-
-    private static byte[] String(string value)
-    {
-        var utf8 = Encoding.UTF8.GetBytes(value);
-        var bytes = new byte[2 + utf8.Length];
-        BinaryPrimitives.WriteInt16BigEndian(bytes, (short)utf8.Length);
-        utf8.CopyTo(bytes, 2);
-        return bytes;
-    }
 }
