@@ -18,13 +18,13 @@ internal static class GroupsCommand
 
     private static Command List(CommandContext context)
     {
-        var command = new Command("list", "List consumer groups with their state and member count.\n\nExample:\n  orleanslog groups list");
+        var command = new Command("list", "List consumer groups with their state, member count and protocol (consumer: native and KIP-848 clients; classic: Kafka clients' JoinGroup).\n\nExample:\n  orleanslog groups list");
         context.SetAction(command, async (_, connection, cancellationToken) =>
         {
-            var table = new TableView("group", "state", "members");
+            var table = new TableView("group", "state", "members", "protocol");
             foreach (var group in (await connection.Log.Admin.ListGroupsAsync(cancellationToken)).OrderBy(g => g.GroupId, StringComparer.Ordinal))
             {
-                table.Add(group.GroupId, group.State, group.MemberCount);
+                table.Add(group.GroupId, group.State, group.MemberCount, group.Protocol.ToString().ToLowerInvariant());
             }
 
             table.Write(context.Console);
@@ -55,7 +55,7 @@ internal static class GroupsCommand
             var id = parse.GetRequiredValue(group);
             var description = await connection.Log.Admin.DescribeGroupAsync(id, cancellationToken);
             await context.Console.Out.WriteLineAsync(
-                $"Group: {description.GroupId}  State: {description.State}  Generation: {description.Generation}  Assignor: {description.Assignor}  Members: {description.Members.Length}");
+                $"Group: {description.GroupId}  State: {description.State}  Generation: {description.Generation}  Assignor: {description.Assignor}  Members: {description.Members.Length}  Protocol: {description.Protocol.ToString().ToLowerInvariant()}");
             var lag = await connection.Log.Admin.ListGroupLagAsync(id, cancellationToken);
             var table = new TableView("topic", "partition", "current offset", "log end offset", "lag", "owner", "client id", "host");
             foreach (var p in lag.OrderBy(l => l.Topic, StringComparer.Ordinal).ThenBy(l => l.Partition))

@@ -157,7 +157,7 @@ public sealed class AdminClient
     {
         var ids = await _grains.GetCatalog(CatalogNames.Groups).ListAsync(cancellationToken).ConfigureAwait(false);
         var descriptions = await Task.WhenAll(ids.Select(id => Group(id).DescribeAsync(cancellationToken))).ConfigureAwait(false);
-        return [.. descriptions.Select(d => new ConsumerGroupListing(d.GroupId, d.State, d.Members.Length))];
+        return [.. descriptions.Select(d => new ConsumerGroupListing(d.GroupId, d.State, d.Members.Length, d.Protocol))];
     }
 
     /// <summary>Describes a consumer group: state, generation, assignor, members (client ids, hosts, assignments) and committed offsets; a group that does not exist is <see cref="GroupState.Dead"/>.</summary>

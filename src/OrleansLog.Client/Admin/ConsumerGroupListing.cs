@@ -6,4 +6,5 @@ namespace OrleansLog.Client;
 /// <param name="GroupId">The group id.</param>
 /// <param name="State">Where the group is in its life.</param>
 /// <param name="MemberCount">How many members it has.</param>
-public sealed record ConsumerGroupListing(string GroupId, GroupState State, int MemberCount);
+/// <param name="Protocol">Which group protocol its members speak: the native client's and KIP-848's, or Kafka's classic JoinGroup.</param>
+public sealed record ConsumerGroupListing(string GroupId, GroupState State, int MemberCount, GroupProtocol Protocol = GroupProtocol.Consumer);
