@@ -9,6 +9,9 @@ public sealed record CommittedOffset(
     [property: Id(3)] string? Metadata = null,
     [property: Id(4)] DateTimeOffset CommittedAt = default)
 {
+    /// <summary>The longest <see cref="Metadata"/> a commit may carry, in characters (Kafka's <c>offset.metadata.max.bytes</c> default).</summary>
+    public const int MaxMetadataLength = 4096;
+
     /// <summary>The partition this offset belongs to.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public TopicPartition TopicPartition => new(Topic, Partition);

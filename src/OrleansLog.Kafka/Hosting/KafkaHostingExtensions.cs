@@ -64,6 +64,13 @@ public static class KafkaHostingExtensions
         services.AddSingleton<IKafkaApiHandler, AlterConfigsHandler>();
         services.AddSingleton<IKafkaApiHandler, IncrementalAlterConfigsHandler>();
         services.AddSingleton<IKafkaApiHandler, DescribeClusterHandler>();
+        services.AddSingleton<IKafkaApiHandler, FindCoordinatorHandler>();
+        services.AddSingleton<IKafkaApiHandler, JoinGroupHandler>();
+        services.AddSingleton<IKafkaApiHandler, SyncGroupHandler>();
+        services.AddSingleton<IKafkaApiHandler, HeartbeatHandler>();
+        services.AddSingleton<IKafkaApiHandler, LeaveGroupHandler>();
+        services.AddSingleton<IKafkaApiHandler, OffsetCommitHandler>();
+        services.AddSingleton<IKafkaApiHandler, OffsetFetchHandler>();
         if (!settings.Enabled)
         {
             return builder;

@@ -6,8 +6,6 @@ namespace OrleansLog.Groups;
 /// <summary>A consumer group's committed offsets, one per partition, with the checks every commit passes.</summary>
 internal sealed class GroupOffsets
 {
-    private const int MaxMetadataLength = 4096;
-
     private readonly Dictionary<TopicPartition, CommittedOffset> _offsets = [];
 
     /// <summary>How many partitions have a committed offset.</summary>
@@ -41,9 +39,9 @@ internal sealed class GroupOffsets
                 throw new InvalidRequestException($"Cannot commit offset {offset.Offset} for {offset.TopicPartition}; a committed offset is the next offset to consume, 0 or more.");
             }
 
-            if (offset.Metadata is { Length: > MaxMetadataLength })
+            if (offset.Metadata is { Length: > CommittedOffset.MaxMetadataLength })
             {
-                throw new InvalidRequestException($"Commit metadata for {offset.TopicPartition} is {offset.Metadata.Length} characters; the limit is {MaxMetadataLength}.");
+                throw new InvalidRequestException($"Commit metadata for {offset.TopicPartition} is {offset.Metadata.Length} characters; the limit is {CommittedOffset.MaxMetadataLength}.");
             }
         }
     }

@@ -1,0 +1,133 @@
+using OrleansLog.Groups;
+using OrleansLog.Kafka.Listener;
+using OrleansLog.Kafka.Protocol;
+
+namespace OrleansLog.Kafka.Apis;
+
+/// <summary>
+/// OffsetFetch 0–9 (v8 asks for several groups at once): the committed offsets of the partitions named, or from v2 of every partition the
+/// group has committed when no topics are named. A partition without a commit (or a group that does not exist) answers offset -1 and no
+/// error, as in Kafka. Without transactions every offset is stable, so <c>require_stable</c> never waits.
+/// </summary>
+internal sealed class OffsetFetchHandler(IGrainFactory grains) : KafkaApiHandler<OffsetFetchRequest, OffsetFetchResponse>
+{
+    private const long NoOffset = -1;
+
+    /// <inheritdoc />
+    public override KafkaApiKey ApiKey => KafkaApiKey.OffsetFetch;
+
+    /// <inheritdoc />
+    public override short MinVersion => 0;
+
+    /// <inheritdoc />
+    public override short MaxVersion => 9;
+
+    /// <inheritdoc />
+    protected override async ValueTask<OffsetFetchResponse?> HandleAsync(KafkaRequestContext context, OffsetFetchRequest request, CancellationToken cancellationToken)
+    {
+        var response = new OffsetFetchResponse();
+        if (context.ApiVersion < 8)
+        {
+            var requested = request.Topics?.Select(t => (t.Name, (IReadOnlyList<int>)t.PartitionIndexes)).ToList();
+            var (error, offsets) = await FetchAsync(request.GroupId, requested, cancellationToken).ConfigureAwait(false);
+            response.ErrorCode = (short)error;
+            foreach (var topic in offsets)
+            {
+                var answer = new OffsetFetchResponse.OffsetFetchResponseTopic { Name = topic.Key };
+                foreach (var offset in topic.Value)
+                {
+                    answer.Partitions.Add(new OffsetFetchResponse.OffsetFetchResponsePartition
+                    {
+                        PartitionIndex = offset.Partition,
+                        CommittedOffset = offset.Offset,
+                        Metadata = offset.Metadata ?? "",
+                        // Below v2 the group's error is reported on each partition.
+                        ErrorCode = context.ApiVersion < 2 ? (short)error : (short)KafkaErrorCode.None,
+                    });
+                }
+
+                response.Topics.Add(answer);
+            }
+
+            return response;
+        }
+
+        var fetches = request.Groups
+            .Select(g => FetchAsync(g.GroupId, g.Topics?.Select(t => (t.Name, (IReadOnlyList<int>)t.PartitionIndexes)).ToList(), cancellationToken))
+            .ToList();
+        await Task.WhenAll(fetches).ConfigureAwait(false);
+        for (var i = 0; i < request.Groups.Count; i++)
+        {
+            var (error, offsets) = fetches[i].Result;
+            var group = new OffsetFetchResponse.OffsetFetchResponseGroup { GroupId = request.Groups[i].GroupId, ErrorCode = (short)error };
+            foreach (var topic in offsets)
+            {
+                var answer = new OffsetFetchResponse.OffsetFetchResponseTopics { Name = topic.Key };
+                foreach (var offset in topic.Value)
+                {
+                    answer.Partitions.Add(new OffsetFetchResponse.OffsetFetchResponsePartitions
+                    {
+                        PartitionIndex = offset.Partition,
+                        CommittedOffset = offset.Offset,
+                        Metadata = offset.Metadata ?? "",
+                    });
+                }
+
+                group.Topics.Add(answer);
+            }
+
+            response.Groups.Add(group);
+        }
+
+        return response;
+    }
+
+    /// <inheritdoc />
+    protected override OffsetFetchResponse ErrorResponse(OffsetFetchRequest request, KafkaErrorCode error)
+    {
+        var response = new OffsetFetchResponse { ErrorCode = (short)error };
+        foreach (var group in request.Groups)
+        {
+            response.Groups.Add(new OffsetFetchResponse.OffsetFetchResponseGroup { GroupId = group.GroupId, ErrorCode = (short)error });
+        }
+
+        return response;
+    }
+
+    // One group's offsets by topic in request order (or, with no topics named, every commit), or the group's error and nothing.
+    private async Task<(KafkaErrorCode Error, List<KeyValuePair<string, List<CommittedOffset>>> Offsets)> FetchAsync(
+        string groupId,
+        List<(string Name, IReadOnlyList<int> Partitions)>? requested,
+        CancellationToken cancellationToken)
+    {
+        CommittedOffset[] committed;
+        try
+        {
+            GroupId.Validate(groupId);
+            TopicPartition[]? partitions = requested is null ? null : [.. requested.SelectMany(t => t.Partitions.Select(p => new TopicPartition(t.Name, p)))];
+            committed = await grains.GetGrain<IConsumerGroupGrain>(groupId).FetchOffsetsAsync(partitions, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var error = KafkaErrors.From(e);
+            KafkaMetrics.RecordError("OffsetFetch", (short)error);
+            return (error, []);
+        }
+
+        if (requested is null)
+        {
+            return (KafkaErrorCode.None, [.. committed.GroupBy(o => o.Topic).Select(g => KeyValuePair.Create(g.Key, g.OrderBy(o => o.Partition).ToList()))]);
+        }
+
+        var byPartition = committed.ToDictionary(o => o.TopicPartition);
+        var answer = new List<KeyValuePair<string, List<CommittedOffset>>>(requested.Count);
+        foreach (var (name, indexes) in requested)
+        {
+            answer.Add(KeyValuePair.Create(name, indexes
+                .Select(p => byPartition.GetValueOrDefault(new TopicPartition(name, p)) ?? new CommittedOffset(name, p, NoOffset))
+                .ToList()));
+        }
+
+        return (KafkaErrorCode.None, answer);
+    }
+}
