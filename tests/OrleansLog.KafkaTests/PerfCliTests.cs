@@ -12,7 +12,7 @@ public sealed class PerfCliTests(KafkaBrokerFixture broker)
     public async Task Perf_produce_with_both_clients_reports_each_client_and_perf_consume_with_the_kafka_client_reads_them_back()
     {
         var topic = KafkaClients.NewTopic("perf-cli");
-        var produced = await RunCliAsync("perf", "produce", "--topic", topic, "--client", "both", "--bootstrap-servers", broker.BootstrapServers, "--records", "2000", "--record-size", "50", "--partitions", "3", "--json");
+        var produced = await CliRunner.RunAsync(broker, "perf", "produce", "--topic", topic, "--client", "both", "--bootstrap-servers", broker.BootstrapServers, "--records", "2000", "--record-size", "50", "--partitions", "3", "--json");
         Assert.True(produced.ExitCode == 0, produced.Error);
         using (var report = JsonDocument.Parse(produced.Output))
         {
@@ -32,24 +32,15 @@ public sealed class PerfCliTests(KafkaBrokerFixture broker)
         var ends = await broker.Log.Admin.ListOffsetsAsync(topic, OrleansLog.Partitions.OffsetSpec.Latest);
         Assert.Equal(4000, ends.Sum(e => e.Offset));
 
-        var consumed = await RunCliAsync("perf", "consume", "--topic", topic, "--client", "kafka", "--bootstrap-servers", broker.BootstrapServers, "--records", "4000", "--timeout", "10000");
+        var consumed = await CliRunner.RunAsync(broker, "perf", "consume", "--topic", topic, "--client", "kafka", "--bootstrap-servers", broker.BootstrapServers, "--records", "4000", "--timeout", "10000");
         Assert.True(consumed.ExitCode == 0, consumed.Error);
         Assert.StartsWith("4000 records read", consumed.Output, StringComparison.Ordinal);
 
-        var both = await RunCliAsync("perf", "consume", "--topic", topic, "--client", "both", "--bootstrap-servers", broker.BootstrapServers, "--records", "4000", "--timeout", "10000");
+        var both = await CliRunner.RunAsync(broker, "perf", "consume", "--topic", topic, "--client", "both", "--bootstrap-servers", broker.BootstrapServers, "--records", "4000", "--timeout", "10000");
         Assert.True(both.ExitCode == 0, both.Error);
         var lines = both.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.StartsWith("native: 4000 records read", lines[0], StringComparison.Ordinal);
         Assert.StartsWith("kafka: 4000 records read", lines[1], StringComparison.Ordinal);
         Assert.Matches(@"^kafka/native: [0-9.]+ \(median records/sec\)", lines[^1]);
-    }
-
-    private async Task<(int ExitCode, string Output, string Error)> RunCliAsync(params string[] args)
-    {
-        using var output = new StringWriter(CultureInfo.InvariantCulture);
-        using var error = new StringWriter(CultureInfo.InvariantCulture);
-        var console = new CliConsole(output, error, TextReader.Null, interactive: false);
-        var code = await OrleansLogCli.RunAsync([.. args, "--gateway", $"127.0.0.1:{broker.Silo.GatewayPort}"], console);
-        return (code, output.ToString(), error.ToString());
     }
 }

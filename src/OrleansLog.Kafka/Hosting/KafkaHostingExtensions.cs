@@ -71,6 +71,10 @@ public static class KafkaHostingExtensions
         services.AddSingleton<IKafkaApiHandler, LeaveGroupHandler>();
         services.AddSingleton<IKafkaApiHandler, OffsetCommitHandler>();
         services.AddSingleton<IKafkaApiHandler, OffsetFetchHandler>();
+        services.AddSingleton<IKafkaApiHandler, OffsetDeleteHandler>();
+        services.AddSingleton<IKafkaApiHandler, ListGroupsHandler>();
+        services.AddSingleton<IKafkaApiHandler, DescribeGroupsHandler>();
+        services.AddSingleton<IKafkaApiHandler, DeleteGroupsHandler>();
         if (!settings.Enabled)
         {
             return builder;
