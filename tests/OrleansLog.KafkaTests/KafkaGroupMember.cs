@@ -15,6 +15,7 @@ public sealed class KafkaGroupMember : IDisposable
     private readonly object _gate = new();
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private List<Confluent.Kafka.TopicPartition> _assignment = [];
+    private int _revoked;
 
     /// <summary>Starts a member of <paramref name="groupId"/> subscribed to <paramref name="topic"/>.</summary>
     public KafkaGroupMember(string name, string bootstrapServers, string groupId, string topic, Action<ConsumerConfig>? configure = null)
@@ -34,7 +35,11 @@ public sealed class KafkaGroupMember : IDisposable
         configure?.Invoke(config);
         _consumer = new ConsumerBuilder<string, string>(config)
             .SetPartitionsAssignedHandler((_, partitions) => Update(current => [.. current, .. partitions]))
-            .SetPartitionsRevokedHandler((_, partitions) => Update(current => [.. current.Except(partitions.Select(p => p.TopicPartition))]))
+            .SetPartitionsRevokedHandler((_, partitions) =>
+            {
+                Interlocked.Add(ref _revoked, partitions.Count);
+                Update(current => [.. current.Except(partitions.Select(p => p.TopicPartition))]);
+            })
             .SetPartitionsLostHandler((_, partitions) => Update(current => [.. current.Except(partitions.Select(p => p.TopicPartition))]))
             .Build();
         _consumer.Subscribe(topic);
@@ -65,6 +70,9 @@ public sealed class KafkaGroupMember : IDisposable
 
     /// <summary>The number of times the member's assignment changed.</summary>
     public int AssignmentChanges { get; private set; }
+
+    /// <summary>How many partitions were revoked from the member, in all.</summary>
+    public int Revoked => Volatile.Read(ref _revoked);
 
     /// <summary>Leaves the group (LeaveGroup) and closes the client.</summary>
     public Task CloseAsync()

@@ -47,7 +47,9 @@ internal sealed class JoinGroupHandler(IGrainFactory grains) : KafkaApiHandler<J
             ProtocolType = result.ProtocolType,
             ProtocolName = result.ProtocolName ?? (context.ApiVersion >= 7 ? null : ""),
             Leader = result.LeaderId,
-            SkipAssignment = result.SkipAssignment,
+            // Below v9 there is no skip flag (KIP-814): a static leader that rejoined gets the members and computes an assignment the
+            // stable group ignores, answering its SyncGroup with the assignment it already had.
+            SkipAssignment = context.ApiVersion >= 9 && result.SkipAssignment,
             MemberId = result.MemberId,
         };
         foreach (var member in result.Members)
