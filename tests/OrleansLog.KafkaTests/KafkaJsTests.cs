@@ -5,7 +5,7 @@ using OrleansLog.Records;
 
 namespace OrleansLog.KafkaTests;
 
-/// <summary>KafkaJS 2.2.4 (tests/kafkajs) against the silo: metadata, produce and offsets (its consumer needs groups, not served yet).</summary>
+/// <summary>KafkaJS 2.2.4 (tests/kafkajs) against the silo: metadata, produce, offsets and consumer groups.</summary>
 [Collection(KafkaBrokerCollection.Name)]
 public sealed class KafkaJsTests(KafkaBrokerFixture broker)
 {
@@ -96,4 +96,43 @@ public sealed class KafkaJsTests(KafkaBrokerFixture broker)
     }
 
     private sealed record SentRecord(int Partition, string? Key, string? Value, Dictionary<string, string> Headers, long Timestamp);
+
+    [Fact]
+    public async Task Three_KafkaJS_consumers_share_six_partitions_and_take_over_a_disconnected_members_partitions_consuming_each_record_once()
+    {
+        var topic = "kafkajs-group-" + Guid.NewGuid().ToString("N")[..8];
+        var group = "kafkajs-" + Guid.NewGuid().ToString("N")[..8];
+        await broker.Log.Admin.CreateTopicAsync(topic, 6);
+
+        var members = (await KafkaJs.RunAsync("group", broker.BootstrapServers, topic, JsonSerializer.Serialize(new { group }))).EnumerateArray().ToList();
+
+        // Once all three had joined, each had two partitions; the two that stayed ended with three each, together all six.
+        Assert.All(members, m => Assert.Contains(m.GetProperty("assignments").EnumerateArray(), a => a.GetArrayLength() == 2));
+        var last = members.Take(2).Select(m => m.GetProperty("assignments").EnumerateArray().Last().EnumerateArray().Select(p => p.GetInt32()).ToList()).ToList();
+        Assert.All(last, partitions => Assert.Equal(3, partitions.Count));
+        Assert.Equal(Enumerable.Range(0, 6), last.SelectMany(p => p).Order());
+
+        var keys = members.SelectMany(m => m.GetProperty("received").EnumerateArray().Select(r => r.GetProperty("key").GetString()!)).ToList();
+        var expected = Enumerable.Range(0, 300).Select(i => $"first-{i}").Concat(Enumerable.Range(0, 300).Select(i => $"second-{i}"));
+        Assert.Equal(expected.Order(StringComparer.Ordinal), keys.Order(StringComparer.Ordinal), StringComparer.Ordinal);
+        Assert.DoesNotContain(members[2].GetProperty("received").EnumerateArray(), r => r.GetProperty("key").GetString()!.StartsWith("second", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_KafkaJS_member_cannot_join_a_librdkafka_group_because_they_share_no_assignor()
+    {
+        var topic = "kafkajs-mixed-" + Guid.NewGuid().ToString("N")[..8];
+        var group = "kafkajs-" + Guid.NewGuid().ToString("N")[..8];
+        await broker.Log.Admin.CreateTopicAsync(topic, 2);
+        using var librdkafka = new KafkaGroupMember("librdkafka", broker.BootstrapServers, group, topic);
+        await KafkaGroups.WaitUntilAsync(() => librdkafka.Partitions.Count == 2, TimeSpan.FromSeconds(60), () => KafkaGroups.Describe([librdkafka]));
+
+        var answer = await KafkaJs.RunAsync("join", broker.BootstrapServers, topic, JsonSerializer.Serialize(new { group }));
+
+        // librdkafka offers range and roundrobin, KafkaJS its RoundRobinAssigner: Kafka refuses the newcomer, and the group is untouched.
+        Assert.False(answer.GetProperty("joined").GetBoolean());
+        Assert.Equal("INCONSISTENT_GROUP_PROTOCOL", answer.GetProperty("error").GetString());
+        Assert.Equal([0, 1], librdkafka.Partitions);
+        Assert.Single((await broker.Log.Admin.DescribeGroupAsync(group)).Members);
+    }
 }

@@ -7,6 +7,12 @@
 //                                                 ([{partition, key, value, headers: {name: value}, timestamp}], null allowed
 //                                                 for key and value), acks=all, and prints the produce results
 //   node kafkajs.js offsets <bootstrap> <topic>   the low and high offsets of every partition (ListOffsets)
+//   node kafkajs.js group <bootstrap> <topic>     three consumers of the group given on stdin ({group}) share the topic; the script
+//                                                 produces 300 keyed records, waits until they are consumed, disconnects one
+//                                                 consumer, produces 300 more and waits for them; prints each consumer's
+//                                                 assignments (from its GROUP_JOIN events) and the records it received
+//   node kafkajs.js join <bootstrap> <topic>      one consumer tries to join the group given on stdin ({group}) and prints whether it
+//                                                 joined, or the error type that stopped it
 'use strict';
 
 const { Kafka, logLevel } = require('kafkajs');
@@ -83,10 +89,90 @@ const commands = {
   },
 };
 
+function waitFor(condition, timeoutMs, what) {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const timer = setInterval(() => {
+      if (condition()) {
+        clearInterval(timer);
+        resolve();
+      } else if (Date.now() - started > timeoutMs) {
+        clearInterval(timer);
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what()}`));
+      }
+    }, 50);
+  });
+}
+
+async function produceKeyed(kafka, topic, prefix, count) {
+  const producer = kafka.producer();
+  await producer.connect();
+  try {
+    const messages = Array.from({ length: count }, (_, i) => ({ key: `${prefix}-${i}`, value: `${prefix}-${i}` }));
+    await producer.send({ topic, acks: -1, messages });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+async function startMember(kafka, topic, group, name) {
+  const member = { name, assignments: [], received: [] };
+  const consumer = kafka.consumer({ groupId: group, sessionTimeout: 10000, heartbeatInterval: 500, maxWaitTimeInMs: 100 });
+  member.consumer = consumer;
+  consumer.on(consumer.events.GROUP_JOIN, (e) => {
+    member.current = (e.payload.memberAssignment[topic] || []).slice().sort((a, b) => a - b);
+    member.assignments.push(member.current);
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ partition, message }) => {
+      member.received.push({ key: message.key.toString(), partition, offset: Number(message.offset) });
+    },
+  });
+  return member;
+}
+
+const groupCommands = {
+  async group(kafka, topic, { group }) {
+    const members = [];
+    for (const name of ['a', 'b', 'c']) {
+      members.push(await startMember(kafka, topic, group, name));
+    }
+    const describe = () => JSON.stringify(members.map((m) => ({ name: m.name, current: m.current, received: m.received.length })));
+    const received = () => members.reduce((sum, m) => sum + m.received.length, 0);
+    await waitFor(() => members.every((m) => m.current && m.current.length === 2), 60000, describe);
+    await produceKeyed(kafka, topic, 'first', 300);
+    await waitFor(() => received() >= 300, 60000, describe);
+    // KafkaJS commits on its own interval and on disconnect, which also sends LeaveGroup.
+    await members[2].consumer.disconnect();
+    await waitFor(() => members.slice(0, 2).every((m) => m.current.length === 3), 60000, describe);
+    await produceKeyed(kafka, topic, 'second', 300);
+    await waitFor(() => received() >= 600, 60000, describe);
+    await new Promise((r) => setTimeout(r, 500));
+    await Promise.all(members.slice(0, 2).map((m) => m.consumer.disconnect()));
+    return members.map((m) => ({ name: m.name, assignments: m.assignments, received: m.received }));
+  },
+
+  async join(kafka, topic, { group }) {
+    const consumer = kafka.consumer({ groupId: group, sessionTimeout: 10000, retry: { retries: 0 } });
+    let joined = false;
+    let crash = null;
+    consumer.on(consumer.events.GROUP_JOIN, () => { joined = true; });
+    consumer.on(consumer.events.CRASH, (e) => { crash = e.payload.error; });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({ eachMessage: async () => {} });
+    await waitFor(() => joined || crash, 60000, () => 'a join or a crash');
+    await consumer.disconnect().catch(() => {});
+    return { joined, error: crash ? (crash.type || crash.name) : null };
+  },
+};
+
 async function main() {
   const [command, bootstrap, topic] = process.argv.slice(2);
-  if (!commands[command] || !bootstrap) {
-    throw new Error(`usage: node kafkajs.js metadata|produce|offsets <bootstrap> [topic] (got '${process.argv.slice(2).join(' ')}')`);
+  if (!(commands[command] || groupCommands[command]) || !bootstrap) {
+    throw new Error(`usage: node kafkajs.js metadata|produce|offsets|group|join <bootstrap> [topic] (got '${process.argv.slice(2).join(' ')}')`);
   }
 
   const kafka = new Kafka({
@@ -96,7 +182,9 @@ async function main() {
     connectionTimeout: 10000,
     retry: { retries: 3 },
   });
-  const result = await commands[command](kafka, topic);
+  const result = commands[command]
+    ? await commands[command](kafka, topic)
+    : await groupCommands[command](kafka, topic, JSON.parse(await readStdin()));
   process.stdout.write(JSON.stringify(result) + '\n');
 }
 
