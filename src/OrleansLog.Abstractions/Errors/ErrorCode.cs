@@ -84,6 +84,9 @@ public enum ErrorCode
     /// <summary>A consumer-protocol member asked for a server-side assignor the group does not have.</summary>
     UnsupportedAssignor = 112,
 
+    /// <summary>A consumer-protocol member committed under an older member epoch; it must heartbeat, then commit again.</summary>
+    StaleMemberEpoch = 113,
+
     /// <summary>An idempotent producer's batch does not follow the last sequence the partition holds for it: a batch is missing in between.</summary>
     OutOfOrderSequenceNumber = 45,
 

@@ -19,6 +19,21 @@ internal static class KafkaGroupViews
         _ => "Dead",
     };
 
+    // OrleansLog's default server-side assignor, and the name Kafka gives its equivalent (KIP-848's "uniform").
+    private const string NativeUniform = "cooperative-sticky";
+    private const string KafkaUniform = "uniform";
+
+    /// <summary>The native assignor for a KIP-848 server assignor name (null asks for the default); null when none matches.</summary>
+    public static string? NativeAssignor(string? serverAssignor) => serverAssignor switch
+    {
+        null or KafkaUniform => NativeUniform,
+        "range" => "range",
+        _ => null,
+    };
+
+    /// <summary>The KIP-848 name of a native assignor.</summary>
+    public static string ServerAssignorName(string nativeAssignor) => nativeAssignor == NativeUniform ? KafkaUniform : nativeAssignor;
+
     /// <summary>Kafka's group type (ListGroups v5+): <c>classic</c> or <c>consumer</c>.</summary>
     public static string TypeName(GroupProtocol protocol) => protocol == GroupProtocol.Classic ? "classic" : "consumer";
 

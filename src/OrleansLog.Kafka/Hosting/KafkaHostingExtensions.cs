@@ -39,6 +39,7 @@ public static class KafkaHostingExtensions
             .Validate(o => o.IdleTimeout > TimeSpan.Zero, "OrleansLog:Kafka:IdleTimeout must be positive.")
             .Validate(o => o.DefaultPartitions >= 1, "OrleansLog:Kafka:DefaultPartitions must be at least 1.")
             .Validate(o => o.Port is >= 0 and <= 65535, "OrleansLog:Kafka:Port must be 0 to 65535.")
+            .Validate(o => o.GroupHeartbeatInterval >= TimeSpan.FromMilliseconds(100), "OrleansLog:Kafka:GroupHeartbeatInterval must be at least 100 ms.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new OrleansLogClient(
@@ -75,6 +76,8 @@ public static class KafkaHostingExtensions
         services.AddSingleton<IKafkaApiHandler, ListGroupsHandler>();
         services.AddSingleton<IKafkaApiHandler, DescribeGroupsHandler>();
         services.AddSingleton<IKafkaApiHandler, DeleteGroupsHandler>();
+        services.AddSingleton<IKafkaApiHandler, ConsumerGroupHeartbeatHandler>();
+        services.AddSingleton<IKafkaApiHandler, ConsumerGroupDescribeHandler>();
         if (!settings.Enabled)
         {
             return builder;

@@ -35,4 +35,10 @@ public sealed class KafkaListenerOptions
 
     /// <summary>The partition count of auto-created topics (Kafka's num.partitions).</summary>
     public int DefaultPartitions { get; set; } = 1;
+
+    /// <summary>
+    /// How often KIP-848 consumers (<c>group.protocol=consumer</c>) are told to heartbeat (Kafka's group.consumer.heartbeat.interval.ms,
+    /// 5 s there). Partitions move between members at heartbeats, so a shorter interval rebalances faster for a little more traffic.
+    /// </summary>
+    public TimeSpan GroupHeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -54,8 +54,16 @@ internal sealed partial class ConsumerGroupGrain
             }
             else
             {
-                // A KIP-848 member commits under its member epoch, which is the group's generation here.
-                _coordinator.CheckMemberCommit(memberId, generation, offsets);
+                // A KIP-848 member commits under its member epoch, which is the group's generation here; an older epoch is stale, and
+                // the client retries after its next heartbeat, as it does against Kafka.
+                try
+                {
+                    _coordinator.CheckMemberCommit(memberId, generation, offsets);
+                }
+                catch (IllegalGenerationException e)
+                {
+                    throw new StaleMemberEpochException(e.Message, e);
+                }
             }
         }
         else
