@@ -107,6 +107,45 @@ public sealed class GroupRebalanceTests(KafkaBrokerFixture broker, ITestOutputHe
         Assert.Subset(bBefore.ToHashSet(), b.Partitions.ToHashSet());
     }
 
+    [Fact]
+    public async Task Rebalance_time_of_kafka_clients_on_twelve_partitions_after_a_graceful_leave_and_a_crash()
+    {
+        var topic = KafkaClients.NewTopic("timing");
+        await broker.Log.Admin.CreateTopicAsync(topic, 12);
+        Action<ConsumerConfig> classic = c => c.SessionTimeoutMs = 3000;
+        Action<ConsumerConfig> kip848 = c =>
+        {
+            c.GroupProtocol = Confluent.Kafka.GroupProtocol.Consumer;
+            c.SessionTimeoutMs = null;
+            c.HeartbeatIntervalMs = null;
+        };
+
+        foreach (var (name, configure) in new[] { ("classic", classic), ("kip848", kip848) })
+        {
+            var group = KafkaClients.NewTopic("g");
+            using var a = new KafkaGroupMember("a", broker.BootstrapServers, group, topic, configure);
+            using var b = new KafkaGroupMember("b", broker.BootstrapServers, group, topic, configure);
+            using var c = new KafkaGroupMember("c", broker.BootstrapServers, group, topic, configure);
+            await KafkaGroups.WaitUntilAsync(() => new[] { a, b, c }.All(m => m.Partitions.Count == 4), Patience, () => KafkaGroups.Describe([a, b, c]));
+            var clock = Stopwatch.StartNew();
+            await c.CloseAsync();
+            await KafkaGroups.WaitUntilAsync(() => a.Partitions.Count + b.Partitions.Count == 12, Patience, () => KafkaGroups.Describe([a, b]));
+            output.WriteLine($"REBALANCE {name} leave {clock.ElapsedMilliseconds} ms");
+        }
+
+        // A crash: kcat (librdkafka, classic) killed with SIGKILL, session timeout 3 s.
+        var crashGroup = KafkaClients.NewTopic("g");
+        using var x = new KafkaGroupMember("x", broker.BootstrapServers, crashGroup, topic, classic);
+        using var y = new KafkaGroupMember("y", broker.BootstrapServers, crashGroup, topic, classic);
+        using var kcat = new KcatGroupMember(broker.BootstrapServers, crashGroup, topic, sessionTimeoutMs: 3000);
+        await KafkaGroups.WaitUntilAsync(() => x.Partitions.Count == 4 && y.Partitions.Count == 4, Patience, () => KafkaGroups.Describe([x, y]));
+        var crashClock = Stopwatch.StartNew();
+        kcat.Kill();
+        await KafkaGroups.WaitUntilAsync(() => x.Partitions.Count + y.Partitions.Count == 12, Patience, () => KafkaGroups.Describe([x, y]));
+        output.WriteLine($"REBALANCE classic crash {crashClock.ElapsedMilliseconds} ms (session timeout 3000 ms)");
+        Assert.True(crashClock.ElapsedMilliseconds >= 2000, $"The crashed member's partitions moved after {crashClock.ElapsedMilliseconds} ms, before its session could expire.");
+    }
+
     private async Task WaitForCommittedAsync(string group, long total)
     {
         var deadline = DateTime.UtcNow + Patience;
