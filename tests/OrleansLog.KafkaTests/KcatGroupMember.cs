@@ -44,6 +44,17 @@ public sealed class KcatGroupMember : IDisposable
     /// <summary>What kcat wrote to stderr.</summary>
     public ConcurrentQueue<string> Errors { get; } = new();
 
+    /// <summary>Stops kcat with SIGTERM, as Ctrl+C would: it commits, leaves the group and exits.</summary>
+    public async Task StopAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
     /// <summary>Kills kcat with SIGKILL: no LeaveGroup, no last commit.</summary>
     public void Kill()
     {

@@ -23,6 +23,49 @@ public sealed class KcatTests(KafkaBrokerFixture broker)
         Assert.Equal(1, (await broker.Log.Admin.DescribeTopicAsync(topic)).PartitionCount);
     }
 
+    [Fact]
+    public async Task Kcat_group_members_share_a_topic_and_one_that_stops_hands_its_partitions_over_with_each_record_read_once()
+    {
+        var topic = KafkaClients.NewTopic("kcat-g");
+        var group = KafkaClients.NewTopic("g");
+        await broker.Log.Admin.CreateTopicAsync(topic, 4);
+        using var first = new KcatGroupMember(broker.BootstrapServers, group, topic, sessionTimeoutMs: 10_000);
+        using var second = new KcatGroupMember(broker.BootstrapServers, group, topic, sessionTimeoutMs: 10_000);
+        await WaitForAssignmentAsync(group, [2, 2]);
+
+        var before = await KafkaGroups.ProduceKeyedAsync(broker.BootstrapServers, topic, "before", 100);
+        await KafkaGroups.WaitUntilAsync(() => first.Received.Count + second.Received.Count >= 100, TimeSpan.FromSeconds(60), () => $"kcat members read {first.Received.Count} and {second.Received.Count}");
+        Assert.NotEmpty(first.Received);
+        Assert.NotEmpty(second.Received);
+
+        await second.StopAsync();
+        await WaitForAssignmentAsync(group, [4]);
+        var after = await KafkaGroups.ProduceKeyedAsync(broker.BootstrapServers, topic, "after", 100);
+        await KafkaGroups.WaitUntilAsync(() => first.Received.Count + second.Received.Count >= 200, TimeSpan.FromSeconds(60), () => $"kcat members read {first.Received.Count} and {second.Received.Count}");
+        await Task.Delay(500);
+
+        var keys = first.Received.Concat(second.Received).Select(r => r.Key);
+        Assert.Equal(before.Concat(after).Order(StringComparer.Ordinal), keys.Order(StringComparer.Ordinal), StringComparer.Ordinal);
+    }
+
+    // Waits until the group's members hold the given numbers of partitions, as the group grain decodes their assignments.
+    private async Task WaitForAssignmentAsync(string group, int[] counts)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            var description = await broker.Log.Admin.DescribeGroupAsync(group);
+            var held = description.Members.Select(m => m.Assignment.Length).Order().ToArray();
+            if (description.State == Groups.GroupState.Stable && held.SequenceEqual(counts))
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"Group {group} is {description.State} with assignments [{string.Join(',', held)}], not [{string.Join(',', counts)}].");
+            await Task.Delay(200);
+        }
+    }
+
     private static async Task<(int ExitCode, string Output, string Error)> RunKcatAsync(string? input, params string[] arguments)
     {
         var start = new ProcessStartInfo("kcat")
