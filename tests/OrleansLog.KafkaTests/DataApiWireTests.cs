@@ -14,7 +14,7 @@ namespace OrleansLog.KafkaTests;
 public sealed class DataApiWireTests(KafkaBrokerFixture broker)
 {
     [Fact]
-    public async Task ApiVersions_advertises_the_data_apis_from_version_0_and_leaves_out_the_ones_not_served()
+    public async Task ApiVersions_advertises_the_data_and_group_apis_from_version_0_and_leaves_out_the_ones_not_served()
     {
         using var wire = await KafkaWire.ConnectAsync(broker.Silo.KafkaPort);
 
@@ -25,8 +25,21 @@ public sealed class DataApiWireTests(KafkaBrokerFixture broker)
         Assert.Equal((0, 13), served[KafkaApiKey.Fetch]);
         Assert.Equal((0, 7), served[KafkaApiKey.ListOffsets]);
         Assert.Equal((0, 4), served[KafkaApiKey.InitProducerId]);
+        Assert.Equal((0, 4), served[KafkaApiKey.FindCoordinator]);
+        Assert.Equal((0, 9), served[KafkaApiKey.JoinGroup]);
+        Assert.Equal((0, 5), served[KafkaApiKey.SyncGroup]);
+        Assert.Equal((0, 4), served[KafkaApiKey.Heartbeat]);
+        Assert.Equal((0, 5), served[KafkaApiKey.LeaveGroup]);
+        Assert.Equal((0, 9), served[KafkaApiKey.OffsetCommit]);
+        Assert.Equal((0, 9), served[KafkaApiKey.OffsetFetch]);
+        Assert.Equal((0, 0), served[KafkaApiKey.OffsetDelete]);
+        Assert.Equal((0, 5), served[KafkaApiKey.ListGroups]);
+        Assert.Equal((0, 5), served[KafkaApiKey.DescribeGroups]);
+        Assert.Equal((0, 2), served[KafkaApiKey.DeleteGroups]);
+        Assert.Equal((0, 1), served[KafkaApiKey.ConsumerGroupHeartbeat]);
+        Assert.Equal((0, 0), served[KafkaApiKey.ConsumerGroupDescribe]);
         Assert.DoesNotContain(KafkaApiKey.OffsetForLeaderEpoch, served.Keys);
-        Assert.DoesNotContain(KafkaApiKey.FindCoordinator, served.Keys);
+        Assert.DoesNotContain(KafkaApiKey.SaslHandshake, served.Keys);
     }
 
     [Theory]

@@ -41,16 +41,9 @@ internal sealed class ConsumerGroupDescribeHandler(IGrainFactory grains, KafkaTo
 
     private async Task<ConsumerGroupDescribeResponse.DescribedGroup> DescribeAsync(string groupId, CancellationToken cancellationToken)
     {
-        GroupDescription description;
-        try
+        var (description, error) = await GroupRequests.CallAsync(grains, "ConsumerGroupDescribe", groupId, g => g.DescribeAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
+        if (description is null)
         {
-            GroupId.Validate(groupId);
-            description = await grains.GetGrain<IConsumerGroupGrain>(groupId).DescribeAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            var error = KafkaError.From(e);
-            KafkaMetrics.RecordError("ConsumerGroupDescribe", (short)error.Code);
             return Failed(groupId, error.Code, error.Message);
         }
 

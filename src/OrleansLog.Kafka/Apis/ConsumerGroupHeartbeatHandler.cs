@@ -63,7 +63,7 @@ internal sealed class ConsumerGroupHeartbeatHandler(IGrainFactory grains, KafkaT
                 {
                     InstanceId = request.InstanceId,
                     ClientId = context.ClientId ?? "",
-                    Host = ClassicGroupRequests.Host(context.RemoteEndPoint),
+                    Host = GroupRequests.Host(context.RemoteEndPoint),
                     Topics = [.. subscribed],
                     SessionTimeout = SessionTimeout,
                     RebalanceTimeout = TimeSpan.FromMilliseconds(request.RebalanceTimeoutMs > 0 ? request.RebalanceTimeoutMs : 300_000),

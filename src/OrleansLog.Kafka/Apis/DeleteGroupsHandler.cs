@@ -49,17 +49,11 @@ internal sealed class DeleteGroupsHandler(IGrainFactory grains) : KafkaApiHandle
 
     private async Task<KafkaErrorCode> DeleteAsync(string groupId, CancellationToken cancellationToken)
     {
-        try
+        var (_, error) = await GroupRequests.CallAsync(grains, "DeleteGroups", groupId, async g =>
         {
-            GroupId.Validate(groupId);
-            await grains.GetGrain<IConsumerGroupGrain>(groupId).DeleteAsync(cancellationToken).ConfigureAwait(false);
-            return KafkaErrorCode.None;
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            var error = KafkaErrors.From(e);
-            KafkaMetrics.RecordError("DeleteGroups", (short)error);
-            return error;
-        }
+            await g.DeleteAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+        return error.Code;
     }
 }

@@ -43,17 +43,10 @@ internal sealed class DescribeGroupsHandler(IGrainFactory grains) : KafkaApiHand
 
     private async Task<DescribeGroupsResponse.DescribedGroup> DescribeAsync(string groupId, CancellationToken cancellationToken)
     {
-        GroupDescription description;
-        try
+        var (description, error) = await GroupRequests.CallAsync(grains, "DescribeGroups", groupId, g => g.DescribeAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
+        if (description is null)
         {
-            GroupId.Validate(groupId);
-            description = await grains.GetGrain<IConsumerGroupGrain>(groupId).DescribeAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            var error = KafkaErrors.From(e);
-            KafkaMetrics.RecordError("DescribeGroups", (short)error);
-            return Failed(groupId, error);
+            return Failed(groupId, error.Code);
         }
 
         var group = new DescribeGroupsResponse.DescribedGroup

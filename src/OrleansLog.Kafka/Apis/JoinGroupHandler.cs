@@ -31,7 +31,7 @@ internal sealed class JoinGroupHandler(IGrainFactory grains) : KafkaApiHandler<J
                 MemberId = request.MemberId,
                 InstanceId = request.GroupInstanceId,
                 ClientId = context.ClientId ?? "",
-                ClientHost = ClassicGroupRequests.Host(context.RemoteEndPoint),
+                ClientHost = GroupRequests.Host(context.RemoteEndPoint),
                 SessionTimeout = TimeSpan.FromMilliseconds(request.SessionTimeoutMs),
                 RebalanceTimeout = TimeSpan.FromMilliseconds(context.ApiVersion >= 1 ? request.RebalanceTimeoutMs : request.SessionTimeoutMs),
                 ProtocolType = request.ProtocolType,

@@ -71,24 +71,13 @@ internal sealed class OffsetCommitHandler(KafkaTopics topics, IGrainFactory grai
             }
         }
 
-        var response = new OffsetCommitResponse();
-        foreach (var topic in request.Topics)
-        {
-            var answer = new OffsetCommitResponse.OffsetCommitResponseTopic { Name = topic.Name };
-            foreach (var partition in topic.Partitions)
-            {
-                var error = errors.GetValueOrDefault((topic.Name, partition.PartitionIndex), fenced);
-                answer.Partitions.Add(new OffsetCommitResponse.OffsetCommitResponsePartition { PartitionIndex = partition.PartitionIndex, ErrorCode = (short)error });
-            }
-
-            response.Topics.Add(answer);
-        }
-
-        return response;
+        return Answer(request, (topic, partition) => errors.GetValueOrDefault((topic, partition), fenced));
     }
 
     /// <inheritdoc />
-    protected override OffsetCommitResponse ErrorResponse(OffsetCommitRequest request, KafkaErrorCode error)
+    protected override OffsetCommitResponse ErrorResponse(OffsetCommitRequest request, KafkaErrorCode error) => Answer(request, (_, _) => error);
+
+    private static OffsetCommitResponse Answer(OffsetCommitRequest request, Func<string, int, KafkaErrorCode> errorFor)
     {
         var response = new OffsetCommitResponse();
         foreach (var topic in request.Topics)
@@ -96,7 +85,11 @@ internal sealed class OffsetCommitHandler(KafkaTopics topics, IGrainFactory grai
             var answer = new OffsetCommitResponse.OffsetCommitResponseTopic { Name = topic.Name };
             foreach (var partition in topic.Partitions)
             {
-                answer.Partitions.Add(new OffsetCommitResponse.OffsetCommitResponsePartition { PartitionIndex = partition.PartitionIndex, ErrorCode = (short)error });
+                answer.Partitions.Add(new OffsetCommitResponse.OffsetCommitResponsePartition
+                {
+                    PartitionIndex = partition.PartitionIndex,
+                    ErrorCode = (short)errorFor(topic.Name, partition.PartitionIndex),
+                });
             }
 
             response.Topics.Add(answer);

@@ -100,18 +100,11 @@ internal sealed class OffsetFetchHandler(IGrainFactory grains) : KafkaApiHandler
         List<(string Name, IReadOnlyList<int> Partitions)>? requested,
         CancellationToken cancellationToken)
     {
-        CommittedOffset[] committed;
-        try
+        TopicPartition[]? partitions = requested is null ? null : [.. requested.SelectMany(t => t.Partitions.Select(p => new TopicPartition(t.Name, p)))];
+        var (committed, error) = await GroupRequests.CallAsync(grains, "OffsetFetch", groupId, g => g.FetchOffsetsAsync(partitions, cancellationToken), cancellationToken).ConfigureAwait(false);
+        if (committed is null)
         {
-            GroupId.Validate(groupId);
-            TopicPartition[]? partitions = requested is null ? null : [.. requested.SelectMany(t => t.Partitions.Select(p => new TopicPartition(t.Name, p)))];
-            committed = await grains.GetGrain<IConsumerGroupGrain>(groupId).FetchOffsetsAsync(partitions, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            var error = KafkaErrors.From(e);
-            KafkaMetrics.RecordError("OffsetFetch", (short)error);
-            return (error, []);
+            return (error.Code, []);
         }
 
         if (requested is null)
