@@ -1,3 +1,4 @@
+using OrleansLog.Client;
 using OrleansLog.Groups;
 using OrleansLog.Kafka.Protocol;
 using JoinGroupRequest = OrleansLog.Kafka.Protocol.JoinGroupRequest;
@@ -112,6 +113,39 @@ public sealed class GroupWireTests(KafkaBrokerFixture broker)
             new ConsumerGroupHeartbeatRequest { GroupId = group, MemberId = joined.MemberId!, MemberEpoch = -1, RebalanceTimeoutMs = 30_000 }, 0);
         Assert.Equal(((short)0, -1), (left.ErrorCode, left.MemberEpoch));
         Assert.Equal(GroupState.Empty, (await broker.Log.Admin.DescribeGroupAsync(group)).State);
+    }
+
+    [Fact]
+    public async Task List_groups_filters_by_state_and_type_and_describe_groups_shows_a_missing_group_as_dead()
+    {
+        var topic = KafkaClients.NewTopic("list");
+        var classic = KafkaClients.NewTopic("g");
+        var empty = KafkaClients.NewTopic("g");
+        await broker.Log.Admin.CreateTopicAsync(topic, 1);
+        await broker.Log.Admin.ResetOffsetsAsync(empty, OffsetResetSpec.ToEarliest(topic), dryRun: false);
+        using var member = new KafkaGroupMember("member", broker.BootstrapServers, classic, topic);
+        await KafkaGroups.WaitUntilAsync(() => member.Partitions.Count == 1, Patience, () => KafkaGroups.Describe([member]));
+        using var wire = await KafkaWireClient.ConnectAsync(broker.Silo.KafkaPort);
+
+        async Task<Dictionary<string, (string State, string Type)>> ListAsync(List<string> states, List<string> types)
+        {
+            var listed = await wire.SendAsync<ListGroupsResponse>(new ListGroupsRequest { StatesFilter = states, TypesFilter = types }, 5);
+            return listed.Groups.Where(g => g.GroupId == classic || g.GroupId == empty).ToDictionary(g => g.GroupId, g => (g.GroupState, g.GroupType));
+        }
+
+        Assert.Equal(new Dictionary<string, (string, string)> { [classic] = ("Stable", "classic"), [empty] = ("Empty", "consumer") }, await ListAsync([], []));
+        Assert.Equal([classic], (await ListAsync(["stable"], [])).Keys);
+        Assert.Equal([empty], (await ListAsync([], ["consumer"])).Keys);
+        Assert.Empty(await ListAsync(["Empty"], ["classic"]));
+
+        var described = await wire.SendAsync<DescribeGroupsResponse>(new DescribeGroupsRequest { Groups = [classic, "missing-" + classic, ""] }, 5);
+        Assert.Equal(["Stable", "Dead", "Dead"], described.Groups.Select(g => g.GroupState));
+        Assert.Equal([(short)0, (short)0, (short)KafkaErrorCode.InvalidGroupId], described.Groups.Select(g => g.ErrorCode));
+        var only = Assert.Single(described.Groups[0].Members);
+        Assert.Equal(("member", "range", "consumer"), (only.ClientId, described.Groups[0].ProtocolData, described.Groups[0].ProtocolType));
+
+        // The client's own assignment bytes: version, the topic and its partition, then user data (librdkafka sends it empty, not null).
+        Assert.Equal(ConsumerProtocol.Assignment((topic, [0]))[..^4], only.MemberAssignment[..^4]);
     }
 
     private static JoinGroupRequest Join(string group, int sessionTimeoutMs)
