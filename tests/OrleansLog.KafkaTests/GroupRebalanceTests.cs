@@ -18,7 +18,7 @@ public sealed class GroupRebalanceTests(KafkaBrokerFixture broker, ITestOutputHe
         await broker.Log.Admin.CreateTopicAsync(topic, 6);
         using var a = new KafkaGroupMember("a", broker.BootstrapServers, group, topic);
         using var b = new KafkaGroupMember("b", broker.BootstrapServers, group, topic);
-        using var kcat = new KcatGroupMember(broker.BootstrapServers, group, topic, sessionTimeoutMs: 6000);
+        using var kcat = ProcessGroupMember.Kcat(broker.BootstrapServers, group, topic, sessionTimeoutMs: 6000);
         KafkaGroupMember[] survivors = [a, b];
         await KafkaGroups.WaitUntilAsync(() => survivors.All(m => m.Partitions.Count == 2), Patience, () => KafkaGroups.Describe(survivors));
 
@@ -27,7 +27,7 @@ public sealed class GroupRebalanceTests(KafkaBrokerFixture broker, ITestOutputHe
         Assert.NotEmpty(kcat.Received);
 
         // kcat commits on its interval; once everything it read is committed, it dies without a word.
-        await WaitForCommittedAsync(group, 300);
+        await KafkaGroups.WaitForCommittedAsync(broker, group, 300);
         kcat.Kill();
         var moved = Stopwatch.StartNew();
         await KafkaGroups.WaitUntilAsync(
@@ -137,23 +137,12 @@ public sealed class GroupRebalanceTests(KafkaBrokerFixture broker, ITestOutputHe
         var crashGroup = KafkaClients.NewTopic("g");
         using var x = new KafkaGroupMember("x", broker.BootstrapServers, crashGroup, topic, classic);
         using var y = new KafkaGroupMember("y", broker.BootstrapServers, crashGroup, topic, classic);
-        using var kcat = new KcatGroupMember(broker.BootstrapServers, crashGroup, topic, sessionTimeoutMs: 3000);
+        using var kcat = ProcessGroupMember.Kcat(broker.BootstrapServers, crashGroup, topic, sessionTimeoutMs: 3000);
         await KafkaGroups.WaitUntilAsync(() => x.Partitions.Count == 4 && y.Partitions.Count == 4, Patience, () => KafkaGroups.Describe([x, y]));
         var crashClock = Stopwatch.StartNew();
         kcat.Kill();
         await KafkaGroups.WaitUntilAsync(() => x.Partitions.Count + y.Partitions.Count == 12, Patience, () => KafkaGroups.Describe([x, y]));
         output.WriteLine($"REBALANCE classic crash {crashClock.ElapsedMilliseconds} ms (session timeout 3000 ms)");
         Assert.True(crashClock.ElapsedMilliseconds >= 2000, $"The crashed member's partitions moved after {crashClock.ElapsedMilliseconds} ms, before its session could expire.");
-    }
-
-    private async Task WaitForCommittedAsync(string group, long total)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        long committed;
-        while ((committed = (await broker.Log.Admin.FetchCommittedOffsetsAsync(group)).Sum(o => o.Offset)) < total)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"The group committed {committed} of {total} records within {Patience.TotalSeconds} s.");
-            await Task.Delay(100);
-        }
     }
 }

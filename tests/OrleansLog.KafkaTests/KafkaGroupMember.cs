@@ -152,6 +152,18 @@ public static class KafkaGroups
         }
     }
 
+    /// <summary>Waits until the group's committed offsets add up to <paramref name="total"/> (every record read is committed).</summary>
+    public static async Task WaitForCommittedAsync(KafkaBrokerFixture broker, string group, long total)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        long committed;
+        while ((committed = (await broker.Log.Admin.FetchCommittedOffsetsAsync(group)).Sum(o => o.Offset)) < total)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"The group committed {committed} of {total} records within 60 s.");
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>The members' partitions, for failure messages.</summary>
     public static string Describe(IEnumerable<KafkaGroupMember> members) =>
         string.Join("; ", members.Select(m => $"{m.Name}: [{string.Join(',', m.Partitions)}] received {m.Received.Count}"));

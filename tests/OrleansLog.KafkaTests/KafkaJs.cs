@@ -11,6 +11,9 @@ public static class KafkaJs
 {
     private static readonly Lazy<string> Directory = new(FindDirectory);
 
+    /// <summary>The directory of kafkajs.js, with KafkaJS installed.</summary>
+    public static string ScriptDirectory => Directory.Value;
+
     /// <summary>Runs <c>node kafkajs.js <paramref name="command"/> <paramref name="bootstrap"/> [<paramref name="topic"/>]</c>.</summary>
     /// <param name="command">metadata, produce or offsets.</param>
     /// <param name="bootstrap">The bootstrap address (host:port).</param>

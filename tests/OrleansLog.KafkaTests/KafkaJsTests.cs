@@ -135,4 +135,32 @@ public sealed class KafkaJsTests(KafkaBrokerFixture broker)
         Assert.Equal([0, 1], librdkafka.Partitions);
         Assert.Single((await broker.Log.Admin.DescribeGroupAsync(group)).Members);
     }
+
+    [Fact]
+    public async Task A_killed_KafkaJS_members_partitions_move_after_its_session_timeout_and_every_record_is_consumed_once()
+    {
+        var topic = "kafkajs-crash-" + Guid.NewGuid().ToString("N")[..8];
+        var group = "kafkajs-" + Guid.NewGuid().ToString("N")[..8];
+        await broker.Log.Admin.CreateTopicAsync(topic, 6);
+        using var a = ProcessGroupMember.KafkaJs(broker.BootstrapServers, group, topic, sessionTimeoutMs: 6000);
+        using var b = ProcessGroupMember.KafkaJs(broker.BootstrapServers, group, topic, sessionTimeoutMs: 6000);
+        using var killed = ProcessGroupMember.KafkaJs(broker.BootstrapServers, group, topic, sessionTimeoutMs: 6000);
+        ProcessGroupMember[] members = [a, b, killed];
+        string Describe() => string.Join("; ", members.Select(m => $"[{string.Join(',', m.Partitions)}] received {m.Received.Count}: {string.Join(' ', m.Errors.Take(3))}"));
+        await KafkaGroups.WaitUntilAsync(() => members.All(m => m.Partitions.Count == 2), TimeSpan.FromSeconds(60), Describe);
+
+        var first = await KafkaGroups.ProduceKeyedAsync(broker.BootstrapServers, topic, "first", 300);
+        await KafkaGroups.WaitUntilAsync(() => members.Sum(m => m.Received.Count) >= 300, TimeSpan.FromSeconds(60), Describe);
+        await KafkaGroups.WaitForCommittedAsync(broker, group, 300);
+        killed.Kill();
+        await KafkaGroups.WaitUntilAsync(() => a.Partitions.Count == 3 && b.Partitions.Count == 3, TimeSpan.FromSeconds(60), Describe);
+
+        var second = await KafkaGroups.ProduceKeyedAsync(broker.BootstrapServers, topic, "second", 300);
+        await KafkaGroups.WaitUntilAsync(() => members.Sum(m => m.Received.Count) >= 600, TimeSpan.FromSeconds(60), Describe);
+        await Task.Delay(500);
+
+        var keys = members.SelectMany(m => m.Received).Select(r => r.Key);
+        Assert.Equal(first.Concat(second).Order(StringComparer.Ordinal), keys.Order(StringComparer.Ordinal), StringComparer.Ordinal);
+        Assert.NotEmpty(killed.Received);
+    }
 }

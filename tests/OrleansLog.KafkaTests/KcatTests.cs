@@ -29,8 +29,8 @@ public sealed class KcatTests(KafkaBrokerFixture broker)
         var topic = KafkaClients.NewTopic("kcat-g");
         var group = KafkaClients.NewTopic("g");
         await broker.Log.Admin.CreateTopicAsync(topic, 4);
-        using var first = new KcatGroupMember(broker.BootstrapServers, group, topic, sessionTimeoutMs: 10_000);
-        using var second = new KcatGroupMember(broker.BootstrapServers, group, topic, sessionTimeoutMs: 10_000);
+        using var first = ProcessGroupMember.Kcat(broker.BootstrapServers, group, topic, sessionTimeoutMs: 10_000);
+        using var second = ProcessGroupMember.Kcat(broker.BootstrapServers, group, topic, sessionTimeoutMs: 10_000);
         await WaitForAssignmentAsync(group, [2, 2]);
 
         var before = await KafkaGroups.ProduceKeyedAsync(broker.BootstrapServers, topic, "before", 100);

@@ -13,6 +13,9 @@
 //                                                 assignments (from its GROUP_JOIN events) and the records it received
 //   node kafkajs.js join <bootstrap> <topic>      one consumer tries to join the group given on stdin ({group}) and prints whether it
 //                                                 joined, or the error type that stopped it
+//   node kafkajs.js member <bootstrap> <topic>    one consumer of the group given on stdin ({group, sessionTimeout}) that runs until
+//                                                 SIGTERM (it then leaves) or SIGKILL, printing a line of JSON per assignment
+//                                                 ({assigned: [partitions]}) and per record ({key, partition, offset})
 'use strict';
 
 const { Kafka, logLevel } = require('kafkajs');
@@ -169,10 +172,27 @@ const groupCommands = {
   },
 };
 
+// A long-running member: its lines go out as they happen, and the process ends only by signal.
+async function runMember(kafka, topic, { group, sessionTimeout }) {
+  const consumer = kafka.consumer({ groupId: group, sessionTimeout, heartbeatInterval: 500, maxWaitTimeInMs: 100 });
+  consumer.on(consumer.events.GROUP_JOIN, (e) => {
+    const assigned = (e.payload.memberAssignment[topic] || []).slice().sort((a, b) => a - b);
+    process.stdout.write(JSON.stringify({ assigned }) + '\n');
+  });
+  process.on('SIGTERM', () => consumer.disconnect().then(() => process.exit(0), () => process.exit(1)));
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ partition, message }) => {
+      process.stdout.write(JSON.stringify({ key: message.key.toString(), partition, offset: Number(message.offset) }) + '\n');
+    },
+  });
+}
+
 async function main() {
   const [command, bootstrap, topic] = process.argv.slice(2);
-  if (!(commands[command] || groupCommands[command]) || !bootstrap) {
-    throw new Error(`usage: node kafkajs.js metadata|produce|offsets|group|join <bootstrap> [topic] (got '${process.argv.slice(2).join(' ')}')`);
+  if (!(commands[command] || groupCommands[command] || command === 'member') || !bootstrap) {
+    throw new Error(`usage: node kafkajs.js metadata|produce|offsets|group|join|member <bootstrap> [topic] (got '${process.argv.slice(2).join(' ')}')`);
   }
 
   const kafka = new Kafka({
@@ -182,6 +202,11 @@ async function main() {
     connectionTimeout: 10000,
     retry: { retries: 3 },
   });
+  if (command === 'member') {
+    await runMember(kafka, topic, JSON.parse(await readStdin()));
+    return;
+  }
+
   const result = commands[command]
     ? await commands[command](kafka, topic)
     : await groupCommands[command](kafka, topic, JSON.parse(await readStdin()));
