@@ -107,6 +107,24 @@ public sealed class DataApiWireTests(KafkaBrokerFixture broker)
     }
 
     [Fact]
+    public async Task A_failed_produce_with_acks_0_closes_the_connection_so_the_producer_notices()
+    {
+        var topic = KafkaClients.NewTopic("wire-acks0-fail");
+        await broker.Log.Admin.CreateTopicAsync(topic, 1);
+        using var wire = await KafkaWire.ConnectAsync(broker.Silo.KafkaPort);
+
+        // Partition 3 does not exist; with acks=0 there is no response to say so, so the broker hangs up.
+        await wire.SendWithoutResponseAsync(KafkaApiKey.Produce, 9, Produce(topic, 0, (3, Batch("lost"))));
+
+        await Assert.ThrowsAnyAsync<IOException>(() => wire.SendAsync<MetadataResponse>(KafkaApiKey.Metadata, 12, new MetadataRequest { Topics = [] }));
+        await KafkaGroups.WaitUntilAsync(() => broker.Silo.Output.Contains("acks=0 failed", StringComparison.Ordinal), TimeSpan.FromSeconds(10), () => "the silo logs why it closed the connection");
+
+        // Other connections are untouched.
+        var metadata = await KafkaWire.SendOnceAsync<MetadataResponse>(broker.Silo.KafkaPort, KafkaApiKey.Metadata, 12, new MetadataRequest { Topics = [new MetadataRequest.MetadataRequestTopic { Name = topic }] });
+        Assert.Equal(topic, Assert.Single(metadata.Topics).Name);
+    }
+
+    [Fact]
     public async Task Produce_with_an_acks_value_kafka_does_not_know_gets_INVALID_REQUIRED_ACKS()
     {
         var topic = KafkaClients.NewTopic("wire-acks2");

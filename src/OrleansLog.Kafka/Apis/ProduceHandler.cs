@@ -10,7 +10,8 @@ namespace OrleansLog.Kafka.Apis;
 /// its partition grain as the client sent them, partitions of one request concurrently, with acks 0, 1 and -1 as
 /// <see cref="Acks.None"/>, <see cref="Acks.Leader"/> and <see cref="Acks.All"/>. Unknown topics are created when the listener
 /// allows it. The partition validates the batches and checks idempotent producers' sequences: a retried duplicate is a success
-/// with its original offset, a gap OUT_OF_ORDER_SEQUENCE_NUMBER, an old epoch INVALID_PRODUCER_EPOCH.
+/// with its original offset, a gap OUT_OF_ORDER_SEQUENCE_NUMBER, an old epoch INVALID_PRODUCER_EPOCH. A failed acks=0 produce,
+/// which has no response to carry its error, closes the connection, as Kafka's broker does.
 /// </summary>
 internal sealed partial class ProduceHandler(KafkaTopics topics, IGrainFactory grains, ILogger<ProduceHandler> logger)
     : KafkaApiHandler<ProduceRequest, ProduceResponse>
@@ -50,6 +51,7 @@ internal sealed partial class ProduceHandler(KafkaTopics topics, IGrainFactory g
         }
 
         await Task.WhenAll(appends).ConfigureAwait(false);
+        string? failedWithoutAcks = null;
         var response = new ProduceResponse();
         var next = 0;
         foreach (var topic in request.TopicData)
@@ -69,6 +71,7 @@ internal sealed partial class ProduceHandler(KafkaTopics topics, IGrainFactory g
                     if (acks == Acks.None)
                     {
                         LogUnacknowledgedFailure(topic.Name, partition.Index, (KafkaErrorCode)partition.ErrorCode, context.ClientId, partition.ErrorMessage);
+                        failedWithoutAcks ??= $"a Produce with acks=0 failed for {topic.Name}-{partition.Index} with {(KafkaErrorCode)partition.ErrorCode}, so the producer learns of it the way Kafka tells it";
                     }
                 }
 
@@ -78,7 +81,13 @@ internal sealed partial class ProduceHandler(KafkaTopics topics, IGrainFactory g
             response.Responses.Add(answer);
         }
 
-        // acks=0: the client expects no response at all; a response would be read as the answer to its next request.
+        // acks=0: the client expects no response at all; a response would be read as the answer to its next request. A failure
+        // closes the connection instead, as in Kafka: the producer reconnects and refreshes its metadata.
+        if (failedWithoutAcks is not null)
+        {
+            throw new KafkaConnectionClosingException(failedWithoutAcks);
+        }
+
         return acks == Acks.None ? null : response;
     }
 

@@ -69,6 +69,10 @@ internal sealed partial class KafkaConnectionHandler(
         {
             LogMalformed(connection.ConnectionId, connection.RemoteEndPoint?.ToString(), e.Message);
         }
+        catch (KafkaConnectionClosingException e)
+        {
+            LogClosing(connection.ConnectionId, connection.RemoteEndPoint?.ToString(), e.Message);
+        }
         catch (OperationCanceledException) when (!connection.ConnectionClosed.IsCancellationRequested)
         {
             LogIdle(connection.ConnectionId, connection.RemoteEndPoint?.ToString(), settings.IdleTimeout);
@@ -145,6 +149,9 @@ internal sealed partial class KafkaConnectionHandler(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka connection {ConnectionId} from {Remote} closed: malformed request ({Reason})")]
     private partial void LogMalformed(string connectionId, string? remote, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka connection {ConnectionId} from {Remote} closed: {Reason}")]
+    private partial void LogClosing(string connectionId, string? remote, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Kafka connection {ConnectionId} from {Remote} closed after {IdleTimeout} idle (OrleansLog:Kafka:IdleTimeout)")]
     private partial void LogIdle(string connectionId, string? remote, TimeSpan idleTimeout);

@@ -27,6 +27,7 @@ internal sealed partial class KafkaRequestDispatcher
     /// <summary>Answers the request in <paramref name="frame"/> (the bytes after its size prefix) into <paramref name="output"/>.</summary>
     /// <returns>False when the API sends no response (Produce with acks=0).</returns>
     /// <exception cref="KafkaProtocolException">The request is malformed or names an API or version that cannot be decoded.</exception>
+    /// <exception cref="KafkaConnectionClosingException">The handler answers by closing the connection.</exception>
     public async ValueTask<bool> HandleAsync(ReadOnlyMemory<byte> frame, EndPoint? remote, IBufferWriter<byte> output, CancellationToken cancellationToken)
     {
         if (!RequestHeader.TryPeekApiKeyAndVersion(frame.Span, out var apiKey, out var version))
@@ -75,7 +76,7 @@ internal sealed partial class KafkaRequestDispatcher
             {
                 response = await handler.HandleAsync(context, request, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (e is not KafkaConnectionClosingException && (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
             {
                 var error = KafkaErrors.From(e);
                 if (error == KafkaErrorCode.UnknownServerError)
