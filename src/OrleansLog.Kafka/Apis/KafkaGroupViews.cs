@@ -1,6 +1,6 @@
-using System.Buffers.Binary;
-using System.Text;
+using System.Buffers;
 using OrleansLog.Groups;
+using OrleansLog.Kafka.Protocol;
 
 namespace OrleansLog.Kafka.Apis;
 
@@ -18,6 +18,9 @@ internal static class KafkaGroupViews
         GroupState.CompletingRebalance => "CompletingRebalance",
         _ => "Dead",
     };
+
+    // Version 0 of ConsumerProtocolSubscription and ConsumerProtocolAssignment: topics and partitions, no user data.
+    private const short ConsumerProtocolVersion = 0;
 
     // OrleansLog's default server-side assignor, and the name Kafka gives its equivalent (KIP-848's "uniform").
     private const string NativeUniform = "cooperative-sticky";
@@ -45,16 +48,17 @@ internal static class KafkaGroupViews
             return metadata;
         }
 
-        var bytes = new List<byte>(64);
-        Int16(bytes, 0);
-        Int32(bytes, member.Topics.Length);
+        var bytes = new ArrayBufferWriter<byte>(64);
+        var writer = new KafkaWriter(bytes);
+        writer.WriteInt16(ConsumerProtocolVersion);
+        writer.WriteArrayLength(member.Topics.Length, compact: false);
         foreach (var topic in member.Topics)
         {
-            String(bytes, topic);
+            writer.WriteString(topic, compact: false);
         }
 
-        Int32(bytes, -1);
-        return [.. bytes];
+        writer.WriteNullableBytes(null, compact: false);
+        return bytes.WrittenSpan.ToArray();
     }
 
     /// <summary>The member's assignment as a ConsumerProtocolAssignment v0: a classic member's own bytes, else built from its partitions.</summary>
@@ -65,42 +69,22 @@ internal static class KafkaGroupViews
             return assignment;
         }
 
-        var bytes = new List<byte>(64);
-        Int16(bytes, 0);
+        var bytes = new ArrayBufferWriter<byte>(64);
+        var writer = new KafkaWriter(bytes);
+        writer.WriteInt16(ConsumerProtocolVersion);
         var topics = member.Assignment.GroupBy(p => p.Topic).ToList();
-        Int32(bytes, topics.Count);
+        writer.WriteArrayLength(topics.Count, compact: false);
         foreach (var topic in topics)
         {
-            String(bytes, topic.Key);
-            Int32(bytes, topic.Count());
+            writer.WriteString(topic.Key, compact: false);
+            writer.WriteArrayLength(topic.Count(), compact: false);
             foreach (var partition in topic.Order())
             {
-                Int32(bytes, partition.Partition);
+                writer.WriteInt32(partition.Partition);
             }
         }
 
-        Int32(bytes, -1);
-        return [.. bytes];
-    }
-
-    private static void Int16(List<byte> bytes, short value)
-    {
-        Span<byte> span = stackalloc byte[2];
-        BinaryPrimitives.WriteInt16BigEndian(span, value);
-        bytes.AddRange(span);
-    }
-
-    private static void Int32(List<byte> bytes, int value)
-    {
-        Span<byte> span = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(span, value);
-        bytes.AddRange(span);
-    }
-
-    private static void String(List<byte> bytes, string value)
-    {
-        var utf8 = Encoding.UTF8.GetBytes(value);
-        Int16(bytes, (short)utf8.Length);
-        bytes.AddRange(utf8);
+        writer.WriteNullableBytes(null, compact: false);
+        return bytes.WrittenSpan.ToArray();
     }
 }
