@@ -138,10 +138,14 @@ public sealed class KafkaGroupMember : IDisposable
 public static class KafkaGroups
 {
     /// <summary>Waits until <paramref name="condition"/> holds, polling every 100 ms; throws with <paramref name="describe"/> after <paramref name="timeout"/>.</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, Func<string> describe)
+    public static Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, Func<string> describe) =>
+        WaitUntilAsync(() => Task.FromResult(condition()), timeout, describe);
+
+    /// <summary>Waits until <paramref name="condition"/> holds, polling every 100 ms; throws with <paramref name="describe"/> after <paramref name="timeout"/>.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> describe)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
+        while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
             {
@@ -155,13 +159,11 @@ public static class KafkaGroups
     /// <summary>Waits until the group's committed offsets add up to <paramref name="total"/> (every record read is committed).</summary>
     public static async Task WaitForCommittedAsync(KafkaBrokerFixture broker, string group, long total)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        long committed;
-        while ((committed = (await broker.Log.Admin.FetchCommittedOffsetsAsync(group)).Sum(o => o.Offset)) < total)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"The group committed {committed} of {total} records within 60 s.");
-            await Task.Delay(100);
-        }
+        long committed = 0;
+        await WaitUntilAsync(
+            async () => (committed = (await broker.Log.Admin.FetchCommittedOffsetsAsync(group)).Sum(o => o.Offset)) >= total,
+            TimeSpan.FromSeconds(60),
+            () => $"the group committed {committed} of {total} records");
     }
 
     /// <summary>The members' partitions, for failure messages.</summary>

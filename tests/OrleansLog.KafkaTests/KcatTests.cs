@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using OrleansLog.Groups;
 
 namespace OrleansLog.KafkaTests;
 
@@ -49,21 +50,18 @@ public sealed class KcatTests(KafkaBrokerFixture broker)
     }
 
     // Waits until the group's members hold the given numbers of partitions, as the group grain decodes their assignments.
-    private async Task WaitForAssignmentAsync(string group, int[] counts)
+    private Task WaitForAssignmentAsync(string group, int[] counts)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (true)
-        {
-            var description = await broker.Log.Admin.DescribeGroupAsync(group);
-            var held = description.Members.Select(m => m.Assignment.Length).Order().ToArray();
-            if (description.State == Groups.GroupState.Stable && held.SequenceEqual(counts))
+        GroupDescription? description = null;
+        int[] Held() => [.. description!.Members.Select(m => m.Assignment.Length).Order()];
+        return KafkaGroups.WaitUntilAsync(
+            async () =>
             {
-                return;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"Group {group} is {description.State} with assignments [{string.Join(',', held)}], not [{string.Join(',', counts)}].");
-            await Task.Delay(200);
-        }
+                description = await broker.Log.Admin.DescribeGroupAsync(group);
+                return description.State == GroupState.Stable && Held().SequenceEqual(counts);
+            },
+            TimeSpan.FromSeconds(60),
+            () => $"group {group} is {description?.State} with assignments [{string.Join(',', description is null ? [] : Held())}], not [{string.Join(',', counts)}]");
     }
 
     private static async Task<(int ExitCode, string Output, string Error)> RunKcatAsync(string? input, params string[] arguments)
