@@ -95,7 +95,7 @@ public sealed class GroupOffsetTests(GroupClusterFixture fixture, Xunit.Abstract
     [Fact]
     public async Task Offsets_and_assignment_survive_killing_the_silo_that_hosts_the_group_grain()
     {
-        await using var log = await LogCluster.StartAsync(silos: 3);
+        await using var log = await LogCluster.StartAsync(silos: 3, fastFailover: true);
         var topic = LogCluster.NewTopic("groups-kill");
         await log.CreateTopicAsync(topic, 4);
         await GroupTestHelpers.ProduceAsync(log, topic, 80);

@@ -16,14 +16,25 @@ public static class GroupTestHelpers
         await Task.WhenAll(Enumerable.Range(0, count).Select(i => producer.ProduceAsync(topic, new Message<string, string> { Key = $"{prefix}-key-{i}", Value = $"{prefix}-{i}" })));
     }
 
-    /// <summary>Waits until the group is stable with exactly these members and each one's consumer runs exactly the assignment the group gave it.</summary>
+    /// <summary>
+    /// Waits until the group is stable with exactly these members and each one's consumer runs exactly the assignment the group gave it.
+    /// A describe that times out or finds its silo gone counts as "not yet": after a kill, the first calls can still go to the dead silo.
+    /// </summary>
     public static async Task<GroupDescription> WaitStableAsync(LogCluster log, string groupId, IReadOnlyCollection<GroupMember> members, TimeSpan timeout)
     {
         GroupDescription description = null!;
         await LogTestExtensions.EventuallyAsync(
             async () =>
             {
-                description = await log.Client.Admin.DescribeGroupAsync(groupId);
+                try
+                {
+                    description = await log.Client.Admin.DescribeGroupAsync(groupId);
+                }
+                catch (Exception e) when (e is TimeoutException or Orleans.Runtime.SiloUnavailableException)
+                {
+                    return false;
+                }
+
                 if (description.State != GroupState.Stable || description.Members.Length != members.Count)
                 {
                     return false;
