@@ -15,6 +15,23 @@ public interface IPartitionGrain : IGrainWithStringKey
     Task<AppendResult> AppendAsync([Immutable] byte[] batches, Acks acks, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Appends like <see cref="AppendAsync"/> with <see cref="Acks.Leader"/>, and says what <see cref="WaitDurableAsync"/> needs to
+    /// wait for the batches to be durable. For callers that pipeline appends to one partition (the Kafka listener): the order of
+    /// appends is fixed when this returns, so the next append can be sent while this one's durability is awaited.
+    /// </summary>
+    [Alias("AppendPending")]
+    Task<PendingAppend> AppendPendingAsync([Immutable] byte[] batches, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Completes once the log is durable through <paramref name="lastOffset"/>. Throws <see cref="Errors.NotLeaderException"/>
+    /// when the activation at <paramref name="leaderEpoch"/>, which assigned the offsets, is gone: what it had not flushed may be
+    /// lost and its offsets given to other records, so the append must be retried (an idempotent producer's retry is recognised).
+    /// </summary>
+    [Alias("WaitDurable")]
+    [ResponseTimeout("00:01:00")]
+    Task WaitDurableAsync(long lastOffset, int leaderEpoch, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Returns whole batches starting with the one that holds <paramref name="offset"/>, up to about <paramref name="maxBytes"/>
     /// (at least one batch), waiting up to <paramref name="maxWait"/> for data when the offset is at the end of the log.
     /// </summary>

@@ -164,6 +164,57 @@ internal sealed class PartitionGrain : Grain, IPartitionGrain
 
     public async Task<AppendResult> AppendAsync(byte[] batches, Acks acks, CancellationToken cancellationToken)
     {
+        var (result, lastOffset) = await AppendToTailAsync(batches, cancellationToken);
+        if (acks == Acks.All && lastOffset >= _log.HighWatermark)
+        {
+            await _committer.WaitDurableAsync(lastOffset);
+        }
+        else if (lastOffset >= 0)
+        {
+            _committer.Signal();
+        }
+
+        return result;
+    }
+
+    public async Task<PendingAppend> AppendPendingAsync(byte[] batches, CancellationToken cancellationToken)
+    {
+        var (result, lastOffset) = await AppendToTailAsync(batches, cancellationToken);
+        if (lastOffset >= 0)
+        {
+            // The flush starts now; appends that arrive while it runs go together in the next one.
+            _committer.Signal();
+        }
+
+        return new PendingAppend(result, lastOffset >= _log.HighWatermark ? lastOffset : -1, _manifest.Current.LeaderEpoch);
+    }
+
+    public Task WaitDurableAsync(long lastOffset, int leaderEpoch, CancellationToken cancellationToken)
+    {
+        if (_unavailable is not null)
+        {
+            throw PartitionErrors.Copy(_unavailable);
+        }
+
+        // The epoch is the activation's: a later one recovered the log from storage and may have given these offsets to other records.
+        if (leaderEpoch != _manifest.Current.LeaderEpoch)
+        {
+            throw new NotLeaderException($"Partition {_key.Topic}-{_key.Partition} moved (leader epoch {leaderEpoch} is now {_manifest.Current.LeaderEpoch}) before offset {lastOffset} was durable; retry the append.");
+        }
+
+        if (lastOffset < _log.HighWatermark)
+        {
+            return Task.CompletedTask;
+        }
+
+        ThrowIfUnavailable();
+        return _committer.WaitDurableAsync(lastOffset);
+    }
+
+    // Validates the batches and appends them to the hot tail: the offsets are assigned and the order fixed. Returns the last offset
+    // that must reach storage before the append is durable, -1 when none (every batch was a retry of one already in the log).
+    private async Task<(AppendResult Result, long LastOffset)> AppendToTailAsync(byte[] batches, CancellationToken cancellationToken)
+    {
         // Cancellation is honoured only before the batches are taken: once offsets are assigned, the append runs to its end.
         cancellationToken.ThrowIfCancellationRequested();
         ThrowIfUnavailable();
@@ -191,19 +242,7 @@ internal sealed class PartitionGrain : Grain, IPartitionGrain
             PartitionMetrics.AppendedBytes.Add(append.AppendedBytes);
         }
 
-        var result = new AppendResult(append.BaseOffset, logAppendTime, _manifest.Current.LogStartOffset, append.BatchOffsets);
-        if (acks != Acks.All || append.LastOffset < _log.HighWatermark)
-        {
-            if (append.AppendedBytes > 0)
-            {
-                _committer.Signal();
-            }
-
-            return result;
-        }
-
-        await _committer.WaitDurableAsync(append.LastOffset);
-        return result;
+        return (new AppendResult(append.BaseOffset, logAppendTime, _manifest.Current.LogStartOffset, append.BatchOffsets), append.LastOffset);
     }
 
     public async Task<FetchResult> FetchAsync(long offset, int maxBytes, TimeSpan maxWait, CancellationToken cancellationToken)

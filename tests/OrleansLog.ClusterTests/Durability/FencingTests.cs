@@ -77,6 +77,53 @@ public sealed class FencingTests
         Assert.True(epochs >= 2, "both activations should have written");
     }
 
+    [Fact]
+    public async Task A_pending_append_is_acknowledged_only_by_the_activation_that_ordered_it_even_when_a_successor_made_its_offset_durable()
+    {
+        var container = TestAzurite.NewContainerName("fence3");
+        await using var a = await LogCluster.StartAsync(silos: 1, containerName: container);
+        await using var b = await LogCluster.StartAsync(silos: 1, containerName: container);
+        var topic = LogCluster.NewTopic("fence3");
+        // flush.ms of an hour: A's pending append stays in A's memory until someone waits for it.
+        await a.CreateTopicAsync(topic, 1, ("flush.ms", "3600000"), ("flush.bytes", "4194304"));
+        var onA = await a.PartitionAsync(topic, 0);
+        var onB = await b.PartitionAsync(topic, 0);
+
+        var pendingA = await onA.AppendPendingAsync(Batch("a-unflushed"));
+        var pendingB = await onB.AppendPendingAsync(Batch("b-0")); // B activates: newer epoch, recovers without A's record
+        await onB.WaitDurableAsync(pendingB.LastOffset, pendingB.LeaderEpoch);
+
+        Assert.Equal(0, pendingA.Result.BaseOffset);
+        Assert.Equal(0, pendingB.Result.BaseOffset);
+        Assert.True(pendingB.LeaderEpoch > pendingA.LeaderEpoch);
+        // Offset 0 is durable, but holds B's record: neither B nor the fenced A may acknowledge A's append.
+        var onSuccessor = await Assert.ThrowsAsync<NotLeaderException>(() => onB.WaitDurableAsync(pendingA.LastOffset, pendingA.LeaderEpoch));
+        Assert.Contains($"leader epoch {pendingA.LeaderEpoch}", onSuccessor.Message);
+        await Assert.ThrowsAsync<NotLeaderException>(() => onA.WaitDurableAsync(pendingA.LastOffset, pendingA.LeaderEpoch));
+        Assert.Equal(["b-0"], (await ReadLogAsync(b, topic)).Select(r => r.Value));
+    }
+
+    [Fact]
+    public async Task Pending_appends_become_durable_in_order_when_waited_for()
+    {
+        await using var log = await LogCluster.StartAsync(silos: 1);
+        var topic = LogCluster.NewTopic("pending");
+        await log.CreateTopicAsync(topic, 1);
+        var partition = await log.PartitionAsync(topic, 0);
+
+        var pending = new List<PendingAppend>();
+        for (var i = 0; i < 5; i++)
+        {
+            pending.Add(await partition.AppendPendingAsync(Batch($"p-{i}")));
+        }
+
+        await Task.WhenAll(pending.Select(p => partition.WaitDurableAsync(p.LastOffset, p.LeaderEpoch)));
+
+        Assert.Equal([0L, 1, 2, 3, 4], pending.Select(p => p.Result.BaseOffset));
+        Assert.Equal(5, (await partition.DescribeAsync()).HighWatermark);
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"p-{i}"), (await ReadLogAsync(log, topic)).Select(r => r.Value));
+    }
+
     private static async Task<List<(long Offset, int Epoch, string Value)>> ReadLogAsync(LogCluster cluster, string topic)
     {
         var bytes = await LogTestExtensions.ReadAllBatchesAsync(await cluster.PartitionAsync(topic, 0));

@@ -47,6 +47,10 @@ internal sealed class FakePartitionGrain : IPartitionGrain
         return Hang ? new TaskCompletionSource<AppendResult>().Task : Task.FromResult(new AppendResult(baseOffset, -1, 0));
     }
 
+    public Task<PendingAppend> AppendPendingAsync(byte[] batches, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public Task WaitDurableAsync(long lastOffset, int leaderEpoch, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
     public Task<FetchResult> FetchAsync(long offset, int maxBytes, TimeSpan maxWait, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
     public Task<OffsetAndTimestamp> ListOffsetAsync(long timestamp, CancellationToken cancellationToken = default) => throw new NotSupportedException();
