@@ -107,6 +107,41 @@ public sealed class DataApiWireTests(KafkaBrokerFixture broker)
     }
 
     [Fact]
+    public async Task Pipelined_requests_on_one_connection_are_appended_in_order_and_answered_in_order()
+    {
+        var topic = KafkaClients.NewTopic("wire-pipelined");
+        await broker.Log.Admin.CreateTopicAsync(topic, 2);
+        using var wire = await KafkaWire.ConnectAsync(broker.Silo.KafkaPort);
+
+        // Twenty acks=all produces with a metadata request and an acks=0 produce among them, all written before any answer is read:
+        // each produce is appended once the one before it is, while earlier ones still wait for storage.
+        var requests = new List<(KafkaApiKey, short, IKafkaMessage, Func<IKafkaMessage>?)>();
+        for (var i = 0; i < 20; i++)
+        {
+            requests.Add((KafkaApiKey.Produce, 9, Produce(topic, -1, (0, Batch($"r-{i}")), (1, Batch($"s-{i}", $"s-{i}+"))), () => new ProduceResponse()));
+            if (i == 10)
+            {
+                requests.Add((KafkaApiKey.Metadata, 12, new MetadataRequest { Topics = [new MetadataRequest.MetadataRequestTopic { Name = topic }] }, () => new MetadataResponse()));
+                requests.Add((KafkaApiKey.Produce, 9, Produce(topic, 0, (0, Batch("unacknowledged"))), null));
+            }
+        }
+
+        var responses = await wire.SendPipelinedAsync([.. requests]);
+
+        var produced = responses.OfType<ProduceResponse>().Select(r => Assert.Single(r.Responses).PartitionResponses).ToList();
+        Assert.Equal(20, produced.Count);
+        Assert.All(produced.SelectMany(p => p), p => Assert.Equal(0, p.ErrorCode));
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => i < 11 ? (long)i : i + 1), produced.Select(p => p[0].BaseOffset));
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => 2L * i), produced.Select(p => p[1].BaseOffset));
+        Assert.Equal(topic, Assert.Single(Assert.IsType<MetadataResponse>(responses[11]).Topics).Name);
+
+        using var consumer = KafkaClients.Consumer(broker.BootstrapServers);
+        consumer.Assign(new TopicPartitionOffset(topic, 0, Offset.Beginning));
+        var values = consumer.ConsumeAtLeast(21, TimeSpan.FromSeconds(30)).Select(r => Encoding.UTF8.GetString(r.Message.Value!));
+        Assert.Equal([.. Enumerable.Range(0, 11).Select(i => $"r-{i}"), "unacknowledged", .. Enumerable.Range(11, 9).Select(i => $"r-{i}")], values);
+    }
+
+    [Fact]
     public async Task A_failed_produce_with_acks_0_closes_the_connection_so_the_producer_notices()
     {
         var topic = KafkaClients.NewTopic("wire-acks0-fail");

@@ -49,6 +49,31 @@ public sealed class KafkaWire : IDisposable
         return Decode<TResponse>(frame, api, version, correlationId);
     }
 
+    /// <summary>
+    /// Writes every request before reading any answer, as a client with several requests in flight does, then reads the answers
+    /// and checks that they come in request order (by correlation id); null for a request that gets no answer (acks=0).
+    /// </summary>
+    public async Task<IKafkaMessage?[]> SendPipelinedAsync(params (KafkaApiKey Api, short Version, IKafkaMessage Request, Func<IKafkaMessage>? NewResponse)[] requests)
+    {
+        var correlationIds = new int[requests.Length];
+        for (var i = 0; i < requests.Length; i++)
+        {
+            correlationIds[i] = await WriteAsync(requests[i].Api, requests[i].Version, requests[i].Request);
+        }
+
+        var responses = new IKafkaMessage?[requests.Length];
+        for (var i = 0; i < requests.Length; i++)
+        {
+            if (requests[i].NewResponse is { } newResponse)
+            {
+                var frame = await ReadFrameAsync().WaitAsync(TimeSpan.FromSeconds(60));
+                responses[i] = Decode(frame, requests[i].Api, requests[i].Version, correlationIds[i], newResponse());
+            }
+        }
+
+        return responses;
+    }
+
     /// <summary>Sends a request the broker does not answer (Produce with acks=0); returns once it is written.</summary>
     public async Task SendWithoutResponseAsync(KafkaApiKey api, short version, IKafkaMessage request) => await WriteAsync(api, version, request);
 
@@ -81,13 +106,15 @@ public sealed class KafkaWire : IDisposable
     }
 
     private static TResponse Decode<TResponse>(byte[] frame, KafkaApiKey api, short version, int correlationId)
-        where TResponse : IKafkaMessage, new()
+        where TResponse : IKafkaMessage, new() => Decode(frame, api, version, correlationId, new TResponse());
+
+    private static TResponse Decode<TResponse>(byte[] frame, KafkaApiKey api, short version, int correlationId, TResponse response)
+        where TResponse : IKafkaMessage
     {
         var reader = new KafkaReader(frame.AsMemory());
         var header = new ResponseHeader();
         header.Read(ref reader, KafkaApis.ResponseHeaderVersion((short)api, version));
         Assert.Equal(correlationId, header.CorrelationId);
-        var response = new TResponse();
         response.Read(ref reader, version);
         Assert.Equal(0, reader.Remaining);
         return response;

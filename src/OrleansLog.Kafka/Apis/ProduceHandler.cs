@@ -13,31 +13,38 @@ namespace OrleansLog.Kafka.Apis;
 /// with its original offset, a gap OUT_OF_ORDER_SEQUENCE_NUMBER, an old epoch INVALID_PRODUCER_EPOCH. A failed acks=0 produce,
 /// which has no response to carry its error, closes the connection, as Kafka's broker does.
 /// </summary>
-internal sealed partial class ProduceHandler(KafkaTopics topics, IGrainFactory grains, ILogger<ProduceHandler> logger)
-    : KafkaApiHandler<ProduceRequest, ProduceResponse>
+/// <remarks>
+/// Pipelined: the request counts as ordered once every partition has appended its batches (offsets assigned, in memory), and with
+/// acks=all the answer waits for storage apart (<see cref="IPartitionGrain.WaitDurableAsync"/>), so the producer's next request is
+/// appended while this one's block is written and both reach storage in one write. The wait is fenced by the leader epoch of the
+/// activation that assigned the offsets: if the partition moved meanwhile, the answer is NOT_LEADER_OR_FOLLOWER and the producer
+/// retries, never an acknowledgement of offsets a new activation may have reused.
+/// </remarks>
+internal sealed partial class ProduceHandler(KafkaTopics topics, IGrainFactory grains, ILogger<ProduceHandler> logger) : IKafkaApiHandler
 {
     private const string ApiName = "Produce";
 
     /// <inheritdoc />
-    public override KafkaApiKey ApiKey => KafkaApiKey.Produce;
+    public KafkaApiKey ApiKey => KafkaApiKey.Produce;
 
     /// <inheritdoc />
-    public override short MinVersion => 3;
+    public short MinVersion => 3;
 
     /// <inheritdoc />
-    public override short MaxVersion => 9;
+    public short MaxVersion => 9;
 
     /// <inheritdoc />
-    protected override async ValueTask<ProduceResponse?> HandleAsync(KafkaRequestContext context, ProduceRequest request, CancellationToken cancellationToken)
+    public async ValueTask<Task<IKafkaMessage?>> StartAsync(KafkaRequestContext context, IKafkaMessage message, CancellationToken cancellationToken)
     {
+        var request = (ProduceRequest)message;
         if (request.Acks is not ((short)Acks.None or (short)Acks.Leader or (short)Acks.All))
         {
             // Not acks=0, so the client waits for an answer: it learns its setting is wrong from every partition.
-            return ErrorResponse(request, KafkaErrorCode.InvalidRequiredAcks);
+            return Task.FromResult<IKafkaMessage?>(ErrorResponse(request, KafkaErrorCode.InvalidRequiredAcks));
         }
 
         var acks = (Acks)request.Acks;
-        var appends = new List<Task<ProduceResponse.PartitionProduceResponse>>();
+        var appends = new List<Task<PartitionAppend>>();
         foreach (var topic in request.TopicData)
         {
             var resolved = await topics.ResolveAsync(topic.Name, allowAutoCreate: true, cancellationToken).ConfigureAwait(false);
@@ -45,54 +52,27 @@ internal sealed partial class ProduceHandler(KafkaTopics topics, IGrainFactory g
             {
                 var error = resolved.ErrorFor(partition.Index);
                 appends.Add(error == KafkaErrorCode.None
-                    ? AppendAsync(topic.Name, resolved.Partition(grains, partition.Index), partition, acks, cancellationToken)
-                    : Task.FromResult(Failed(partition.Index, error, null)));
+                    ? AppendAsync(topic.Name, resolved.Partition(grains, partition.Index), partition, cancellationToken)
+                    : Task.FromResult(new PartitionAppend(Failed(partition.Index, error, null))));
             }
         }
 
         await Task.WhenAll(appends).ConfigureAwait(false);
-        string? failedWithoutAcks = null;
-        var response = new ProduceResponse();
-        var next = 0;
-        foreach (var topic in request.TopicData)
+        if (acks == Acks.None)
         {
-            var answer = new ProduceResponse.TopicProduceResponse { Name = topic.Name };
-            for (var i = 0; i < topic.PartitionData.Count; i++)
-            {
-                var partition = appends[next++].Result;
-                if (partition.ErrorCode != (short)KafkaErrorCode.None)
-                {
-                    KafkaMetrics.RecordError(ApiName, partition.ErrorCode);
-                    if (partition.ErrorCode == (short)KafkaErrorCode.UnknownTopicOrPartition)
-                    {
-                        topics.Forget(topic.Name);
-                    }
-
-                    if (acks == Acks.None)
-                    {
-                        LogUnacknowledgedFailure(topic.Name, partition.Index, (KafkaErrorCode)partition.ErrorCode, context.ClientId, partition.ErrorMessage);
-                        failedWithoutAcks ??= $"a Produce with acks=0 failed for {topic.Name}-{partition.Index} with {(KafkaErrorCode)partition.ErrorCode}, so the producer learns of it the way Kafka tells it";
-                    }
-                }
-
-                answer.PartitionResponses.Add(partition);
-            }
-
-            response.Responses.Add(answer);
+            // The client expects no response at all; a response would be read as the answer to its next request. A failure closes
+            // the connection instead, as in Kafka: the producer reconnects and refreshes its metadata.
+            ThrowIfAnyFailed(request, appends, context);
+            return Task.FromResult<IKafkaMessage?>(null);
         }
 
-        // acks=0: the client expects no response at all; a response would be read as the answer to its next request. A failure
-        // closes the connection instead, as in Kafka: the producer reconnects and refreshes its metadata.
-        if (failedWithoutAcks is not null)
-        {
-            throw new KafkaConnectionClosingException(failedWithoutAcks);
-        }
-
-        return acks == Acks.None ? null : response;
+        return acks == Acks.All ? AnswerWhenDurableAsync(request, appends) : Task.FromResult<IKafkaMessage?>(Answer(request, appends));
     }
 
     /// <inheritdoc />
-    protected override ProduceResponse ErrorResponse(ProduceRequest request, KafkaErrorCode error)
+    public IKafkaMessage ErrorResponse(IKafkaMessage request, KafkaErrorCode error) => ErrorResponse((ProduceRequest)request, error);
+
+    private static ProduceResponse ErrorResponse(ProduceRequest request, KafkaErrorCode error)
     {
         var response = new ProduceResponse();
         foreach (var topic in request.TopicData)
@@ -109,37 +89,107 @@ internal sealed partial class ProduceHandler(KafkaTopics topics, IGrainFactory g
         return response;
     }
 
-    private async Task<ProduceResponse.PartitionProduceResponse> AppendAsync(
-        string topic,
-        IPartitionGrain grain,
-        ProduceRequest.PartitionProduceData partition,
-        Acks acks,
-        CancellationToken cancellationToken)
+    private async Task<IKafkaMessage?> AnswerWhenDurableAsync(ProduceRequest request, List<Task<PartitionAppend>> appends)
     {
-        // The one copy: the request frame goes back to the pool after the response, and the grain takes ownership of its buffer.
+        var waits = new Task[appends.Count];
+        for (var i = 0; i < appends.Count; i++)
+        {
+            waits[i] = appends[i].Result.WaitDurableAsync();
+        }
+
+        try
+        {
+            await Task.WhenAll(waits).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Each failed partition is answered with its own error below.
+        }
+
+        for (var i = 0; i < appends.Count; i++)
+        {
+            if (waits[i].Exception?.InnerException is { } error)
+            {
+                var partition = appends[i].Result;
+                appends[i] = Task.FromResult(new PartitionAppend(FailedAppend(partition.Topic!, partition.Response.Index, error)));
+            }
+        }
+
+        return Answer(request, appends);
+    }
+
+    private ProduceResponse Answer(ProduceRequest request, List<Task<PartitionAppend>> appends)
+    {
+        var response = new ProduceResponse();
+        var next = 0;
+        foreach (var topic in request.TopicData)
+        {
+            var answer = new ProduceResponse.TopicProduceResponse { Name = topic.Name };
+            for (var i = 0; i < topic.PartitionData.Count; i++)
+            {
+                var partition = appends[next++].Result.Response;
+                if (partition.ErrorCode != (short)KafkaErrorCode.None)
+                {
+                    KafkaMetrics.RecordError(ApiName, partition.ErrorCode);
+                    if (partition.ErrorCode == (short)KafkaErrorCode.UnknownTopicOrPartition)
+                    {
+                        topics.Forget(topic.Name);
+                    }
+                }
+
+                answer.PartitionResponses.Add(partition);
+            }
+
+            response.Responses.Add(answer);
+        }
+
+        return response;
+    }
+
+    private void ThrowIfAnyFailed(ProduceRequest request, List<Task<PartitionAppend>> appends, KafkaRequestContext context)
+    {
+        foreach (var topic in Answer(request, appends).Responses)
+        {
+            foreach (var partition in topic.PartitionResponses.Where(p => p.ErrorCode != (short)KafkaErrorCode.None))
+            {
+                LogUnacknowledgedFailure(topic.Name, partition.Index, (KafkaErrorCode)partition.ErrorCode, context.ClientId, partition.ErrorMessage);
+                throw new KafkaConnectionClosingException($"a Produce with acks=0 failed for {topic.Name}-{partition.Index} with {(KafkaErrorCode)partition.ErrorCode}, so the producer learns of it the way Kafka tells it");
+            }
+        }
+    }
+
+    private async Task<PartitionAppend> AppendAsync(string topic, IPartitionGrain grain, ProduceRequest.PartitionProduceData partition, CancellationToken cancellationToken)
+    {
+        // The one copy: the request frame goes back to the pool once the request is ordered, and the grain takes ownership of its buffer.
         var batches = partition.Records is { } records ? records.ToArray() : [];
         try
         {
-            var result = await grain.AppendAsync(batches, acks, cancellationToken).ConfigureAwait(false);
-            return new ProduceResponse.PartitionProduceResponse
+            var pending = await grain.AppendPendingAsync(batches, cancellationToken).ConfigureAwait(false);
+            var response = new ProduceResponse.PartitionProduceResponse
             {
                 Index = partition.Index,
-                BaseOffset = result.BaseOffset,
-                LogAppendTimeMs = result.LogAppendTime,
-                LogStartOffset = result.LogStartOffset,
+                BaseOffset = pending.Result.BaseOffset,
+                LogAppendTimeMs = pending.Result.LogAppendTime,
+                LogStartOffset = pending.Result.LogStartOffset,
             };
+            return new PartitionAppend(response, topic, grain, pending);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            var error = KafkaErrors.From(e);
-            if (error == KafkaErrorCode.UnknownServerError)
-            {
-                LogAppendFailed(topic, partition.Index, e);
-            }
-
-            // The message travels from v8 (KIP-467); older versions drop it and send the code alone.
-            return Failed(partition.Index, error, e.Message);
+            return new PartitionAppend(FailedAppend(topic, partition.Index, e));
         }
+    }
+
+    private ProduceResponse.PartitionProduceResponse FailedAppend(string topic, int partition, Exception e)
+    {
+        var error = KafkaErrors.From(e);
+        if (error == KafkaErrorCode.UnknownServerError)
+        {
+            LogAppendFailed(topic, partition, e);
+        }
+
+        // The message travels from v8 (KIP-467); older versions drop it and send the code alone.
+        return Failed(partition, error, e.Message);
     }
 
     private static ProduceResponse.PartitionProduceResponse Failed(int partition, KafkaErrorCode error, string? message) => new()
@@ -149,6 +199,17 @@ internal sealed partial class ProduceHandler(KafkaTopics topics, IGrainFactory g
         BaseOffset = -1,
         ErrorMessage = message,
     };
+
+    // One partition's part of the request: its answer so far and, for an append that succeeded, what waiting for its durability needs.
+    private readonly record struct PartitionAppend(
+        ProduceResponse.PartitionProduceResponse Response,
+        string? Topic = null,
+        IPartitionGrain? Grain = null,
+        PendingAppend Pending = default)
+    {
+        public Task WaitDurableAsync() =>
+            Grain is null || Pending.IsDurable ? Task.CompletedTask : Grain.WaitDurableAsync(Pending.LastOffset, Pending.LeaderEpoch);
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka produce to {Topic}-{Partition} failed unexpectedly; answered UNKNOWN_SERVER_ERROR")]
     private partial void LogAppendFailed(string topic, int partition, Exception error);

@@ -15,8 +15,13 @@ internal interface IKafkaApiHandler
     /// <summary>The highest version served and advertised.</summary>
     short MaxVersion { get; }
 
-    /// <summary>Answers <paramref name="request"/>; null when the API sends no response (Produce with acks=0).</summary>
-    ValueTask<IKafkaMessage?> HandleAsync(KafkaRequestContext context, IKafkaMessage request, CancellationToken cancellationToken);
+    /// <summary>
+    /// Starts answering <paramref name="request"/>. The returned value task completes once the request's effects are ordered after
+    /// those of the connection's earlier requests, so the connection may start the next one; the task it gives completes with the
+    /// answer, null when the API sends no response (Produce with acks=0). Only Produce with acks=all answers later than it is
+    /// ordered: its records wait for storage while the producer's next request is appended.
+    /// </summary>
+    ValueTask<Task<IKafkaMessage?>> StartAsync(KafkaRequestContext context, IKafkaMessage request, CancellationToken cancellationToken);
 
     /// <summary>The response that reports <paramref name="error"/> for every part of <paramref name="request"/>.</summary>
     IKafkaMessage ErrorResponse(IKafkaMessage request, KafkaErrorCode error);
@@ -39,8 +44,8 @@ internal abstract class KafkaApiHandler<TRequest, TResponse> : IKafkaApiHandler
     public abstract short MaxVersion { get; }
 
     /// <inheritdoc />
-    public async ValueTask<IKafkaMessage?> HandleAsync(KafkaRequestContext context, IKafkaMessage request, CancellationToken cancellationToken) =>
-        await HandleAsync(context, (TRequest)request, cancellationToken).ConfigureAwait(false);
+    public async ValueTask<Task<IKafkaMessage?>> StartAsync(KafkaRequestContext context, IKafkaMessage request, CancellationToken cancellationToken) =>
+        Task.FromResult<IKafkaMessage?>(await HandleAsync(context, (TRequest)request, cancellationToken).ConfigureAwait(false));
 
     /// <inheritdoc />
     public IKafkaMessage ErrorResponse(IKafkaMessage request, KafkaErrorCode error) => ErrorResponse((TRequest)request, error);

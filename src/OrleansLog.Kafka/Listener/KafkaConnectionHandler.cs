@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Pipelines;
+using System.Threading.Channels;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,15 +11,22 @@ using OrleansLog.Kafka.Protocol;
 namespace OrleansLog.Kafka.Listener;
 
 /// <summary>
-/// One Kafka client connection, on Kestrel: size-prefixed requests in, size-prefixed responses out, answered one at a time in the
-/// order they came (as Kafka's brokers do: a producer's pipelined requests must reach each partition in order). Requests the client
-/// pipelines wait, read ahead, in the connection's input pipe.
+/// One Kafka client connection, on Kestrel: size-prefixed requests in, size-prefixed responses out, in the order the requests came.
+/// Each request is started once the one before it is ordered (a producer's pipelined requests must reach each partition in order);
+/// answers that wait for storage (Produce with acks=all) wait side by side, up to <see cref="MaxPendingAnswers"/>, and a writer
+/// sends them in request order. Requests the client pipelines beyond that wait, read ahead, in the connection's input pipe.
 /// </summary>
 internal sealed partial class KafkaConnectionHandler(
     KafkaRequestDispatcher dispatcher,
     IOptions<KafkaListenerOptions> options,
     ILogger<KafkaConnectionHandler> logger) : ConnectionHandler
 {
+    /// <summary>
+    /// How many started requests may wait for their answers at once: more than the 5 in-flight requests Kafka's idempotent
+    /// producers allow, so they never wait on the broker, while a client that pipelines without limit is held back by TCP.
+    /// </summary>
+    internal const int MaxPendingAnswers = 16;
+
     private const int SizePrefixBytes = 4;
 
     /// <inheritdoc />
@@ -26,10 +34,10 @@ internal sealed partial class KafkaConnectionHandler(
     {
         var settings = options.Value;
         var input = connection.Transport.Input;
-        var output = connection.Transport.Output;
-        var response = new ArrayBufferWriter<byte>(4096);
+        var answers = Channel.CreateBounded<Task<KafkaResponse?>>(new BoundedChannelOptions(MaxPendingAnswers) { SingleReader = true, SingleWriter = true });
         KafkaMetrics.ConnectionOpened();
         LogConnected(connection.ConnectionId, connection.RemoteEndPoint?.ToString());
+        var writer = WriteAnswersAsync(connection, answers.Reader);
         try
         {
             while (!connection.ConnectionClosed.IsCancellationRequested)
@@ -43,26 +51,21 @@ internal sealed partial class KafkaConnectionHandler(
                 }
 
                 var frame = ArrayPool<byte>.Shared.Rent(size);
+                Task<KafkaResponse?> answer;
                 try
                 {
                     await ReadFrameAsync(input, frame.AsMemory(0, size), idle.Token).ConfigureAwait(false);
                     KafkaMetrics.BytesIn(size + SizePrefixBytes);
-                    response.ResetWrittenCount();
-                    if (!await dispatcher.HandleAsync(frame.AsMemory(0, size), connection.RemoteEndPoint, response, connection.ConnectionClosed).ConfigureAwait(false))
-                    {
-                        continue;
-                    }
+                    answer = await dispatcher.StartAsync(frame.AsMemory(0, size), connection.RemoteEndPoint, connection.ConnectionClosed).ConfigureAwait(false);
                 }
                 finally
                 {
-                    // Handlers copy what they keep (record batches go to the partition as arrays of their own), so the frame can go back.
+                    // Handlers copy what they keep (record batches go to the partition as arrays of their own), so once the request is
+                    // started the frame can go back.
                     ArrayPool<byte>.Shared.Return(frame);
                 }
 
-                BinaryPrimitives.WriteInt32BigEndian(output.GetSpan(SizePrefixBytes), response.WrittenCount);
-                output.Advance(SizePrefixBytes);
-                await output.WriteAsync(response.WrittenMemory, connection.ConnectionClosed).ConfigureAwait(false);
-                KafkaMetrics.BytesOut(response.WrittenCount + SizePrefixBytes);
+                await answers.Writer.WriteAsync(answer, connection.ConnectionClosed).ConfigureAwait(false);
             }
         }
         catch (KafkaProtocolException e)
@@ -77,14 +80,49 @@ internal sealed partial class KafkaConnectionHandler(
         {
             LogIdle(connection.ConnectionId, connection.RemoteEndPoint?.ToString(), settings.IdleTimeout);
         }
-        catch (Exception e) when (e is OperationCanceledException or ConnectionResetException or IOException or ConnectionAbortedException)
+        catch (Exception e) when (e is OperationCanceledException or ConnectionResetException or IOException or ConnectionAbortedException or ChannelClosedException)
         {
             // The client went away.
         }
         finally
         {
+            // The answers of requests already started are still sent, in order, before the connection closes.
+            answers.Writer.TryComplete();
+            await writer.ConfigureAwait(false);
             KafkaMetrics.ConnectionClosed();
             await input.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    // Writes each answer when it is ready, in request order, encoding it into one buffer the connection reuses.
+    private static async Task WriteAnswersAsync(ConnectionContext connection, ChannelReader<Task<KafkaResponse?>> answers)
+    {
+        var output = connection.Transport.Output;
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        try
+        {
+            await foreach (var answer in answers.ReadAllAsync().ConfigureAwait(false))
+            {
+                if (await answer.ConfigureAwait(false) is not { } response)
+                {
+                    continue;
+                }
+
+                buffer.ResetWrittenCount();
+                response.Write(buffer);
+                BinaryPrimitives.WriteInt32BigEndian(output.GetSpan(SizePrefixBytes), buffer.WrittenCount);
+                output.Advance(SizePrefixBytes);
+                await output.WriteAsync(buffer.WrittenMemory, connection.ConnectionClosed).ConfigureAwait(false);
+                KafkaMetrics.BytesOut(buffer.WrittenCount + SizePrefixBytes);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or ConnectionResetException or IOException or ConnectionAbortedException)
+        {
+            // The client went away; the reader stops at its next read.
+            connection.Abort();
+        }
+        finally
+        {
             await output.CompleteAsync().ConfigureAwait(false);
         }
     }

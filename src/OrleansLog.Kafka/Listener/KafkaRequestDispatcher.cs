@@ -24,11 +24,15 @@ internal sealed partial class KafkaRequestDispatcher
     /// <summary>The handlers, for ApiVersions to advertise.</summary>
     public IEnumerable<IKafkaApiHandler> Handlers => _handlers.Values;
 
-    /// <summary>Answers the request in <paramref name="frame"/> (the bytes after its size prefix) into <paramref name="output"/>.</summary>
-    /// <returns>False when the API sends no response (Produce with acks=0).</returns>
+    /// <summary>
+    /// Starts answering the request in <paramref name="frame"/> (the bytes after its size prefix). The value task completes once the
+    /// request is decoded and its effects are ordered (the frame is no longer read then, and the next request may start); the task
+    /// it gives completes with the answer to write, or null when the API sends no response (Produce with acks=0). That task does
+    /// not fail: a handler's error is answered with the API's error response.
+    /// </summary>
     /// <exception cref="KafkaProtocolException">The request is malformed or names an API or version that cannot be decoded.</exception>
     /// <exception cref="KafkaConnectionClosingException">The handler answers by closing the connection.</exception>
-    public async ValueTask<bool> HandleAsync(ReadOnlyMemory<byte> frame, EndPoint? remote, IBufferWriter<byte> output, CancellationToken cancellationToken)
+    public async ValueTask<Task<KafkaResponse?>> StartAsync(ReadOnlyMemory<byte> frame, EndPoint? remote, CancellationToken cancellationToken)
     {
         if (!RequestHeader.TryPeekApiKeyAndVersion(frame.Span, out var apiKey, out var version))
         {
@@ -62,43 +66,57 @@ internal sealed partial class KafkaRequestDispatcher
             request.Read(ref reader, version);
         }
 
-        var context = new KafkaRequestContext(header.RequestApiVersion, header.ClientId, remote);
-        var started = Stopwatch.GetTimestamp();
-        IKafkaMessage? response;
+        var answer = new Answer(api, version, header.CorrelationId, header.ClientId, request, handler, Stopwatch.GetTimestamp());
         if (!served)
         {
-            response = handler.ErrorResponse(request, KafkaErrorCode.UnsupportedVersion);
             KafkaMetrics.RecordError(api.Name, (short)KafkaErrorCode.UnsupportedVersion);
+            return Task.FromResult<KafkaResponse?>(answer.Response(handler.ErrorResponse(request, KafkaErrorCode.UnsupportedVersion)));
         }
-        else
+
+        Task<IKafkaMessage?> response;
+        try
         {
-            try
-            {
-                response = await handler.HandleAsync(context, request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not KafkaConnectionClosingException && (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
-            {
-                var error = KafkaErrors.From(e);
-                if (error == KafkaErrorCode.UnknownServerError)
-                {
-                    LogHandlerFailed(api.Name, version, header.ClientId, e);
-                }
-
-                response = handler.ErrorResponse(request, error);
-                KafkaMetrics.RecordError(api.Name, (short)error);
-            }
+            response = await handler.StartAsync(new KafkaRequestContext(version, header.ClientId, remote), request, cancellationToken).ConfigureAwait(false);
         }
-
-        KafkaMetrics.RecordRequest(api.Name, Stopwatch.GetElapsedTime(started));
-        if (response is null)
+        catch (Exception e) when (IsAnswerable(e, cancellationToken))
         {
-            return false;
+            response = Task.FromException<IKafkaMessage?>(e);
         }
 
-        var writer = new KafkaWriter(output);
-        new ResponseHeader { CorrelationId = header.CorrelationId }.Write(ref writer, api.ResponseHeaderVersion(version));
-        response.Write(ref writer, version);
-        return true;
+        return response.IsCompletedSuccessfully ? Task.FromResult(answer.Response(response.Result)) : FinishAsync(answer, response, cancellationToken);
+    }
+
+    private async Task<KafkaResponse?> FinishAsync(Answer answer, Task<IKafkaMessage?> response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return answer.Response(await response.ConfigureAwait(false));
+        }
+        catch (Exception e) when (IsAnswerable(e, cancellationToken))
+        {
+            var error = KafkaErrors.From(e);
+            if (error == KafkaErrorCode.UnknownServerError)
+            {
+                LogHandlerFailed(answer.Api.Name, answer.Version, answer.ClientId, e);
+            }
+
+            KafkaMetrics.RecordError(answer.Api.Name, (short)error);
+            return answer.Response(answer.Handler.ErrorResponse(answer.Request, error));
+        }
+    }
+
+    // Errors a handler's error response reports; the connection's own closing (cancellation, or a handler closing it) is not one.
+    private static bool IsAnswerable(Exception e, CancellationToken cancellationToken) =>
+        e is not KafkaConnectionClosingException && (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested);
+
+    // What answering one request needs once its handler is done.
+    private sealed record Answer(KafkaApi Api, short Version, int CorrelationId, string? ClientId, IKafkaMessage Request, IKafkaApiHandler Handler, long Started)
+    {
+        public KafkaResponse? Response(IKafkaMessage? message)
+        {
+            KafkaMetrics.RecordRequest(Api.Name, Stopwatch.GetElapsedTime(Started));
+            return message is null ? null : new KafkaResponse(message, CorrelationId, Api.ResponseHeaderVersion(Version), Version);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka {Api} v{Version} from client {ClientId} failed; answered UNKNOWN_SERVER_ERROR")]

@@ -11,12 +11,14 @@ namespace OrleansLog.Tests.Kafka;
 public sealed class KafkaRequestDispatcherTests
 {
     private readonly KafkaRequestDispatcher _dispatcher;
+    private readonly DeferredLeaveStub _deferred = new();
 
     public KafkaRequestDispatcherTests()
     {
         var services = new ServiceCollection();
         services.AddSingleton<IKafkaApiHandler, ApiVersionsHandler>();
         services.AddSingleton<IKafkaApiHandler, HeartbeatStub>();
+        services.AddSingleton<IKafkaApiHandler>(_deferred);
         services.AddSingleton(sp => new KafkaRequestDispatcher(sp.GetServices<IKafkaApiHandler>(), NullLogger<KafkaRequestDispatcher>.Instance));
         _dispatcher = services.BuildServiceProvider().GetRequiredService<KafkaRequestDispatcher>();
     }
@@ -29,7 +31,7 @@ public sealed class KafkaRequestDispatcherTests
         Assert.Equal(7, header.CorrelationId);
         Assert.Equal(0, response.ErrorCode);
         Assert.Equal(
-            [((short)KafkaApiKey.Heartbeat, (short)0, (short)3), ((short)KafkaApiKey.ApiVersions, (short)0, (short)4)],
+            [((short)KafkaApiKey.Heartbeat, (short)0, (short)3), ((short)KafkaApiKey.LeaveGroup, (short)0, (short)0), ((short)KafkaApiKey.ApiVersions, (short)0, (short)4)],
             response.ApiKeys.Select(k => (k.ApiKey, k.MinVersion, k.MaxVersion)));
     }
 
@@ -38,9 +40,7 @@ public sealed class KafkaRequestDispatcherTests
     {
         // A client from the future: ApiVersions v9, header v2, a body this broker cannot read.
         var request = Frame(KafkaApiKey.ApiVersions, 9, headerVersion: 2, (ref KafkaWriter writer) => writer.WriteRaw([0xFF, 0xFF, 0xFF]));
-        var output = new ArrayBufferWriter<byte>();
-
-        Assert.True(await _dispatcher.HandleAsync(request, null, output, default));
+        var output = await AnswerAsync(request);
 
         var reader = new KafkaReader(output.WrittenMemory);
         var header = new ResponseHeader();
@@ -73,7 +73,7 @@ public sealed class KafkaRequestDispatcherTests
     {
         var request = Frame(KafkaApiKey.Metadata, 1, headerVersion: 1, (ref KafkaWriter writer) => new MetadataRequest().Write(ref writer, 1));
 
-        await Assert.ThrowsAsync<KafkaProtocolException>(() => _dispatcher.HandleAsync(request, null, new ArrayBufferWriter<byte>(), default).AsTask());
+        await Assert.ThrowsAsync<KafkaProtocolException>(() => _dispatcher.StartAsync(request, null, default).AsTask());
     }
 
     [Fact]
@@ -81,15 +81,14 @@ public sealed class KafkaRequestDispatcherTests
     {
         var request = Frame(KafkaApiKey.Heartbeat, 2, headerVersion: 1, (ref KafkaWriter writer) => writer.WriteInt16(3));
 
-        await Assert.ThrowsAsync<KafkaProtocolException>(() => _dispatcher.HandleAsync(request, null, new ArrayBufferWriter<byte>(), default).AsTask());
+        await Assert.ThrowsAsync<KafkaProtocolException>(() => _dispatcher.StartAsync(request, null, default).AsTask());
     }
 
     private async Task<(ResponseHeader Header, TResponse Response)> RoundTripAsync<TResponse>(KafkaApiKey api, short version, IKafkaMessage request)
         where TResponse : IKafkaMessage, new()
     {
         var frame = Frame(api, version, KafkaApis.RequestHeaderVersion((short)api, version), (ref KafkaWriter writer) => request.Write(ref writer, version));
-        var output = new ArrayBufferWriter<byte>();
-        Assert.True(await _dispatcher.HandleAsync(frame, null, output, default));
+        var output = await AnswerAsync(frame);
         var reader = new KafkaReader(output.WrittenMemory);
         var header = new ResponseHeader();
         header.Read(ref reader, KafkaApis.ResponseHeaderVersion((short)api, version));
@@ -97,6 +96,31 @@ public sealed class KafkaRequestDispatcherTests
         response.Read(ref reader, version);
         Assert.Equal(0, reader.Remaining);
         return (header, response);
+    }
+
+    [Fact]
+    public async Task A_request_that_is_ordered_at_once_and_answered_later_starts_before_its_answer_and_a_late_failure_becomes_its_error_code()
+    {
+        var frame = Frame(KafkaApiKey.LeaveGroup, 0, headerVersion: 1, (ref KafkaWriter writer) => new LeaveGroupRequest { GroupId = "g", MemberId = "m" }.Write(ref writer, 0));
+
+        var answer = await _dispatcher.StartAsync(frame, null, default);
+
+        Assert.False(answer.IsCompleted);
+        _deferred.Answer.SetException(new UnknownMemberException("member m left group g"));
+        var response = await answer;
+        Assert.NotNull(response);
+        Assert.Equal((short)KafkaErrorCode.UnknownMemberId, ((LeaveGroupResponse)response.Message).ErrorCode);
+        Assert.Equal(7, response.CorrelationId);
+    }
+
+    // Starts the request, waits for its answer and writes it as the connection would (without the size prefix).
+    private async Task<ArrayBufferWriter<byte>> AnswerAsync(ReadOnlyMemory<byte> frame)
+    {
+        var response = await await _dispatcher.StartAsync(frame, null, default);
+        Assert.NotNull(response);
+        var output = new ArrayBufferWriter<byte>();
+        response.Write(output);
+        return output;
     }
 
     private delegate void BodyWriter(ref KafkaWriter writer);
@@ -125,5 +149,22 @@ public sealed class KafkaRequestDispatcherTests
                 : ValueTask.FromResult<HeartbeatResponse?>(new HeartbeatResponse());
 
         protected override HeartbeatResponse ErrorResponse(HeartbeatRequest request, KafkaErrorCode error) => new() { ErrorCode = (short)error };
+    }
+
+    // Serves LeaveGroup v0: ordered at once, answered when the test completes Answer.
+    private sealed class DeferredLeaveStub : IKafkaApiHandler
+    {
+        public TaskCompletionSource<IKafkaMessage?> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public KafkaApiKey ApiKey => KafkaApiKey.LeaveGroup;
+
+        public short MinVersion => 0;
+
+        public short MaxVersion => 0;
+
+        public ValueTask<Task<IKafkaMessage?>> StartAsync(KafkaRequestContext context, IKafkaMessage request, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(Answer.Task);
+
+        public IKafkaMessage ErrorResponse(IKafkaMessage request, KafkaErrorCode error) => new LeaveGroupResponse { ErrorCode = (short)error };
     }
 }
