@@ -30,7 +30,8 @@ internal static class PerfThroughputCommand
             Send --records records of --record-size bytes as fast as allowed and report records/sec, MB/sec and the latency from send to
             acknowledgement (mean, p50, p95, p99, max). Creates the topic when missing. With --runs N the figures are medians over N runs.
             --client kafka sends with Confluent.Kafka through the silo's Kafka listener instead (--bootstrap-servers; the producer options
-            map to librdkafka's acks, linger.ms, batch.size and compression, idempotence on with --acks all as the native producer);
+            map to librdkafka's acks, linger.ms and compression, idempotence on with --acks all as the native producer, and batch.size is
+            1 MiB, what the native producer sends per partition per call);
             --client both runs the native client and then the Kafka client and reports each one's medians and the ratio kafka/native.
 
             Examples:
