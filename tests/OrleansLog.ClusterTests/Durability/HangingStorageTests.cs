@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using OrleansLog.Client;
 using OrleansLog.ClusterTests.Infrastructure;
-using OrleansLog.Development;
 using OrleansLog.Errors;
 using OrleansLog.Partitions;
 using OrleansLog.Records;
@@ -29,7 +28,7 @@ public sealed class HangingStorageTests(ITestOutputHelper output)
             },
             configureStorage: o =>
             {
-                o.ConnectionString = AzuriteInstallation.BlobConnectionStringFor(proxy.Port);
+                o.ConnectionString = proxy.BlobConnectionString;
                 o.RequestTimeout = TimeSpan.FromSeconds(1);
                 o.MaxRetries = 1;
             });

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace OrleansLog.ClusterTests.Infrastructure;
+namespace OrleansLog.Testing;
 
 /// <summary>
 /// A loopback TCP proxy in front of a storage endpoint that can be switched to a black hole: connections are still accepted and
@@ -26,6 +26,9 @@ public sealed class BlackHoleProxy : IAsyncDisposable
 
     /// <summary>The port clients connect to.</summary>
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    /// <summary>The connection string of an Azurite blob endpoint reached through this proxy (the proxy forwards to its blob port).</summary>
+    public string BlobConnectionString => OrleansLog.Development.AzuriteInstallation.BlobConnectionStringFor(Port);
 
     /// <summary>Stops answering: requests on open and new connections go nowhere.</summary>
     public void Hang() => _hanging = true;
