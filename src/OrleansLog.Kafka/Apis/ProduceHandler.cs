@@ -18,9 +18,10 @@ namespace OrleansLog.Kafka.Apis;
 /// acks=all the answer waits for storage apart (<see cref="IPartitionGrain.WaitDurableAsync"/>), so the producer's next request is
 /// appended while this one's block is written and both reach storage in one write. The wait is fenced by the leader epoch of the
 /// activation that assigned the offsets: if the partition moved meanwhile, the answer is NOT_LEADER_OR_FOLLOWER and the producer
-/// retries, never an acknowledgement of offsets a new activation may have reused.
+/// retries, never an acknowledgement of offsets a new activation may have reused. The wait is bounded by the request's
+/// timeout_ms: partitions not durable by then are answered REQUEST_TIMED_OUT.
 /// </remarks>
-internal sealed partial class ProduceHandler(KafkaTopics topics, IGrainFactory grains, ILogger<ProduceHandler> logger) : IKafkaApiHandler
+internal sealed partial class ProduceHandler(KafkaTopics topics, IGrainFactory grains, TimeProvider time, ILogger<ProduceHandler> logger) : IKafkaApiHandler
 {
     private const string ApiName = "Produce";
 
@@ -37,6 +38,7 @@ internal sealed partial class ProduceHandler(KafkaTopics topics, IGrainFactory g
     public async ValueTask<Task<IKafkaMessage?>> StartAsync(KafkaRequestContext context, IKafkaMessage message, CancellationToken cancellationToken)
     {
         var request = (ProduceRequest)message;
+        var started = time.GetTimestamp();
         if (request.Acks is not ((short)Acks.None or (short)Acks.Leader or (short)Acks.All))
         {
             // Not acks=0, so the client waits for an answer: it learns its setting is wrong from every partition.
@@ -66,7 +68,7 @@ internal sealed partial class ProduceHandler(KafkaTopics topics, IGrainFactory g
             return Task.FromResult<IKafkaMessage?>(null);
         }
 
-        return acks == Acks.All ? AnswerWhenDurableAsync(request, appends) : Task.FromResult<IKafkaMessage?>(Answer(request, appends));
+        return acks == Acks.All ? AnswerWhenDurableAsync(request, appends, started) : Task.FromResult<IKafkaMessage?>(Answer(request, appends));
     }
 
     /// <inheritdoc />
@@ -89,7 +91,10 @@ internal sealed partial class ProduceHandler(KafkaTopics topics, IGrainFactory g
         return response;
     }
 
-    private async Task<IKafkaMessage?> AnswerWhenDurableAsync(ProduceRequest request, List<Task<PartitionAppend>> appends)
+    // Waits for every partition's records to be durable, up to the request's timeout_ms from its arrival: a partition still waiting
+    // then is answered REQUEST_TIMED_OUT, as Kafka answers when replication takes longer. Its records stay appended and may still
+    // become durable; an idempotent producer's retry is recognised and answered with their offsets.
+    private async Task<IKafkaMessage?> AnswerWhenDurableAsync(ProduceRequest request, List<Task<PartitionAppend>> appends, long started)
     {
         var waits = new Task[appends.Count];
         for (var i = 0; i < appends.Count; i++)
@@ -97,20 +102,36 @@ internal sealed partial class ProduceHandler(KafkaTopics topics, IGrainFactory g
             waits[i] = appends[i].Result.WaitDurableAsync();
         }
 
-        try
+        var remaining = TimeSpan.FromMilliseconds(Math.Max(0, request.TimeoutMs)) - time.GetElapsedTime(started);
+        using (var timeout = new CancellationTokenSource(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, time))
         {
-            await Task.WhenAll(waits).ConfigureAwait(false);
-        }
-        catch
-        {
-            // Each failed partition is answered with its own error below.
+            try
+            {
+                await Task.WhenAll(waits).WaitAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch
+            {
+                // Each failed or late partition is answered with its own error below.
+            }
         }
 
         for (var i = 0; i < appends.Count; i++)
         {
-            if (waits[i].Exception?.InnerException is { } error)
+            var partition = appends[i].Result;
+            Exception? error = waits[i] switch
             {
-                var partition = appends[i].Result;
+                { IsCompleted: false } => new TimeoutException($"The records for {partition.Topic}-{partition.Response.Index} were not durable within the request's timeout_ms ({request.TimeoutMs} ms); they may still be written. Retry: an idempotent producer's retry is recognised."),
+                { Exception.InnerException: { } failed } => failed,
+                _ => null,
+            };
+            if (!waits[i].IsCompleted)
+            {
+                // Answered already; a later failure of the wait has no one to tell.
+                _ = waits[i].ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+
+            if (error is not null)
+            {
                 appends[i] = Task.FromResult(new PartitionAppend(FailedAppend(partition.Topic!, partition.Response.Index, error)));
             }
         }
