@@ -12,13 +12,8 @@ public sealed class FencingTests
     [Fact]
     public async Task A_stale_activation_is_fenced_with_NotLeader_and_its_append_is_not_written()
     {
-        var container = TestAzurite.NewContainerName("fence");
-        await using var a = await LogCluster.StartAsync(silos: 1, containerName: container);
-        await using var b = await LogCluster.StartAsync(silos: 1, containerName: container);
-        var topic = LogCluster.NewTopic("fence");
-        await a.CreateTopicAsync(topic, 1);
-        var onA = await a.PartitionAsync(topic, 0);
-        var onB = await b.PartitionAsync(topic, 0);
+        await using var pair = await TwoActivations.StartAsync("fence");
+        var (b, topic, onA, onB) = (pair.B, pair.Topic, pair.OnA, pair.OnB);
 
         await onA.AppendAsync(Batch("a-0"), Acks.All);
         var epochA = (await onA.DescribeAsync()).LeaderEpoch;
@@ -80,14 +75,9 @@ public sealed class FencingTests
     [Fact]
     public async Task A_pending_append_is_acknowledged_only_by_the_activation_that_ordered_it_even_when_a_successor_made_its_offset_durable()
     {
-        var container = TestAzurite.NewContainerName("fence3");
-        await using var a = await LogCluster.StartAsync(silos: 1, containerName: container);
-        await using var b = await LogCluster.StartAsync(silos: 1, containerName: container);
-        var topic = LogCluster.NewTopic("fence3");
         // flush.ms of an hour: A's pending append stays in A's memory until someone waits for it.
-        await a.CreateTopicAsync(topic, 1, ("flush.ms", "3600000"), ("flush.bytes", "4194304"));
-        var onA = await a.PartitionAsync(topic, 0);
-        var onB = await b.PartitionAsync(topic, 0);
+        await using var pair = await TwoActivations.StartAsync("fence3", ("flush.ms", "3600000"), ("flush.bytes", "4194304"));
+        var (b, topic, onA, onB) = (pair.B, pair.Topic, pair.OnA, pair.OnB);
 
         var pendingA = await onA.AppendPendingAsync(Batch("a-unflushed"));
         var pendingB = await onB.AppendPendingAsync(Batch("b-0")); // B activates: newer epoch, recovers without A's record
@@ -145,5 +135,26 @@ public sealed class FencingTests
         using var builder = new RecordBatchBuilder();
         builder.Append(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), null, System.Text.Encoding.UTF8.GetBytes(value));
         return builder.Build();
+    }
+
+    // Two one-silo clusters over one storage container, each with its own handle on partition 0 of one topic: a zombie (A) and its
+    // successor (B). Neither partition is activated yet.
+    private sealed record TwoActivations(LogCluster A, LogCluster B, string Topic, IPartitionGrain OnA, IPartitionGrain OnB) : IAsyncDisposable
+    {
+        public static async Task<TwoActivations> StartAsync(string prefix, params (string Key, string Value)[] configs)
+        {
+            var container = TestAzurite.NewContainerName(prefix);
+            var a = await LogCluster.StartAsync(silos: 1, containerName: container);
+            var b = await LogCluster.StartAsync(silos: 1, containerName: container);
+            var topic = LogCluster.NewTopic(prefix);
+            await a.CreateTopicAsync(topic, 1, configs);
+            return new TwoActivations(a, b, topic, await a.PartitionAsync(topic, 0), await b.PartitionAsync(topic, 0));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await B.DisposeAsync();
+            await A.DisposeAsync();
+        }
     }
 }
