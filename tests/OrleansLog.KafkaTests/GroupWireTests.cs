@@ -21,7 +21,7 @@ public sealed class GroupWireTests(KafkaBrokerFixture broker)
         await KafkaGroups.WaitUntilAsync(() => member.Partitions.Count == 1, Patience, () => KafkaGroups.Describe([member]));
         var description = await broker.Log.Admin.DescribeGroupAsync(group);
         var memberId = Assert.Single(description.Members).MemberId;
-        using var wire = await KafkaWireClient.ConnectAsync(broker.Silo.KafkaPort);
+        using var wire = await KafkaWire.ConnectAsync(broker.Silo.KafkaPort);
 
         Assert.Equal(KafkaErrorCode.UnknownMemberId, await CommitAsync(wire, group, "someone-else", description.Generation, topic, 0, 7));
         Assert.Equal(KafkaErrorCode.IllegalGeneration, await CommitAsync(wire, group, memberId, description.Generation - 1, topic, 0, 7));
@@ -38,7 +38,7 @@ public sealed class GroupWireTests(KafkaBrokerFixture broker)
         var topic = KafkaClients.NewTopic("bad");
         var group = KafkaClients.NewTopic("g");
         await broker.Log.Admin.CreateTopicAsync(topic, 2);
-        using var wire = await KafkaWireClient.ConnectAsync(broker.Silo.KafkaPort);
+        using var wire = await KafkaWire.ConnectAsync(broker.Silo.KafkaPort);
 
         // An empty group id; a transaction coordinator, which is not served.
         var invalid = await wire.SendAsync<FindCoordinatorResponse>(new FindCoordinatorRequest { KeyType = 0, CoordinatorKeys = ["", group] }, 4);
@@ -93,7 +93,7 @@ public sealed class GroupWireTests(KafkaBrokerFixture broker)
         var topic = KafkaClients.NewTopic("kip848-bad");
         var group = KafkaClients.NewTopic("g");
         await broker.Log.Admin.CreateTopicAsync(topic, 1);
-        using var wire = await KafkaWireClient.ConnectAsync(broker.Silo.KafkaPort);
+        using var wire = await KafkaWire.ConnectAsync(broker.Silo.KafkaPort);
 
         var unknown = await wire.SendAsync<ConsumerGroupHeartbeatResponse>(
             new ConsumerGroupHeartbeatRequest { GroupId = group, MemberEpoch = 0, RebalanceTimeoutMs = 30_000, SubscribedTopicNames = [topic], ServerAssignor = "sticky-ish" }, 0);
@@ -125,7 +125,7 @@ public sealed class GroupWireTests(KafkaBrokerFixture broker)
         await broker.Log.Admin.ResetOffsetsAsync(empty, OffsetResetSpec.ToEarliest(topic), dryRun: false);
         using var member = new KafkaGroupMember("member", broker.BootstrapServers, classic, topic);
         await KafkaGroups.WaitUntilAsync(() => member.Partitions.Count == 1, Patience, () => KafkaGroups.Describe([member]));
-        using var wire = await KafkaWireClient.ConnectAsync(broker.Silo.KafkaPort);
+        using var wire = await KafkaWire.ConnectAsync(broker.Silo.KafkaPort);
 
         async Task<Dictionary<string, (string State, string Type)>> ListAsync(List<string> states, List<string> types)
         {
@@ -166,7 +166,7 @@ public sealed class GroupWireTests(KafkaBrokerFixture broker)
         return topic;
     }
 
-    private static async Task<KafkaErrorCode> CommitAsync(KafkaWireClient wire, string group, string memberId, int generation, string topic, int partition, long offset)
+    private static async Task<KafkaErrorCode> CommitAsync(KafkaWire wire, string group, string memberId, int generation, string topic, int partition, long offset)
     {
         var request = new OffsetCommitRequest { GroupId = group, GenerationIdOrMemberEpoch = generation, MemberId = memberId };
         request.Topics.Add(Topic(topic, (partition, offset, null)));

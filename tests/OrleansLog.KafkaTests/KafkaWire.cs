@@ -7,7 +7,8 @@ namespace OrleansLog.KafkaTests;
 
 /// <summary>
 /// A bare Kafka connection speaking through OrleansLog's codec, for requests no client library sends on purpose (a partition that
-/// does not exist, an old version, a transactional id) and for reading the exact error code the broker answers.
+/// does not exist, an old version, a transactional id), versions Confluent.Kafka does not send (flexible CreateTopics v5+,
+/// DeleteTopics by topic id), pipelined requests, and reading the exact error code the broker answers.
 /// </summary>
 public sealed class KafkaWire : IDisposable
 {
@@ -48,6 +49,11 @@ public sealed class KafkaWire : IDisposable
         var frame = await ReadFrameAsync().WaitAsync(TimeSpan.FromSeconds(60));
         return Decode<TResponse>(frame, api, version, correlationId);
     }
+
+    /// <summary>Sends <paramref name="request"/> at <paramref name="version"/> (its API named by the message type) and reads the response.</summary>
+    public Task<TResponse> SendAsync<TResponse>(IKafkaMessage request, short version)
+        where TResponse : IKafkaMessage, new() =>
+        SendAsync<TResponse>((KafkaApiKey)(short)request.GetType().GetField("ApiKey")!.GetValue(null)!, version, request);
 
     /// <summary>
     /// Writes every request before reading any answer, as a client with several requests in flight does, then reads the answers

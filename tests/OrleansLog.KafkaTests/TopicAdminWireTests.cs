@@ -15,7 +15,7 @@ public sealed class TopicAdminWireTests(KafkaBrokerFixture broker)
     public async Task Create_topics_v7_answers_partitions_replication_factor_configs_with_sources_and_the_topic_id()
     {
         var topic = NewTopic();
-        using var wire = await KafkaWireClient.ConnectAsync(broker.Silo.KafkaPort);
+        using var wire = await KafkaWire.ConnectAsync(broker.Silo.KafkaPort);
 
         var validated = await wire.SendAsync<CreateTopicsResponse>(CreateRequest(topic, validateOnly: true), 7);
         var created = await wire.SendAsync<CreateTopicsResponse>(CreateRequest(topic, validateOnly: false), 7);
@@ -39,7 +39,7 @@ public sealed class TopicAdminWireTests(KafkaBrokerFixture broker)
     public async Task Create_topics_below_v2_is_unsupported_version_for_every_topic()
     {
         var topic = NewTopic();
-        using var wire = await KafkaWireClient.ConnectAsync(broker.Silo.KafkaPort);
+        using var wire = await KafkaWire.ConnectAsync(broker.Silo.KafkaPort);
 
         var response = await wire.SendAsync<CreateTopicsResponse>(CreateRequest(topic, validateOnly: false), 1);
 
@@ -52,7 +52,7 @@ public sealed class TopicAdminWireTests(KafkaBrokerFixture broker)
     {
         var topic = NewTopic();
         var id = (await broker.Log.Admin.CreateTopicAsync(topic, 1)).TopicId;
-        using var wire = await KafkaWireClient.ConnectAsync(broker.Silo.KafkaPort);
+        using var wire = await KafkaWire.ConnectAsync(broker.Silo.KafkaPort);
         var request = new DeleteTopicsRequest { TimeoutMs = 30_000 };
         request.Topics.Add(new DeleteTopicsRequest.DeleteTopicState { Name = null, TopicId = id });
         request.Topics.Add(new DeleteTopicsRequest.DeleteTopicState { Name = null, TopicId = Guid.NewGuid() });
@@ -71,7 +71,7 @@ public sealed class TopicAdminWireTests(KafkaBrokerFixture broker)
     {
         var topic = NewTopic();
         await broker.Log.Admin.CreateTopicAsync(topic, 1, new Dictionary<string, string> { ["retention.ms"] = "60000" });
-        using var wire = await KafkaWireClient.ConnectAsync(broker.Silo.KafkaPort);
+        using var wire = await KafkaWire.ConnectAsync(broker.Silo.KafkaPort);
 
         var v4 = await wire.SendAsync<DescribeConfigsResponse>(DescribeRequest(topic, synonyms: true, documentation: true, keys: ["retention.ms", "cleanup.policy", "no.such"]), 4);
         var v0 = await wire.SendAsync<DescribeConfigsResponse>(DescribeRequest(topic, synonyms: false, documentation: false, keys: null), 0);
