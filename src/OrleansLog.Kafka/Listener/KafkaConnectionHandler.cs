@@ -37,7 +37,7 @@ internal sealed partial class KafkaConnectionHandler(
         var answers = Channel.CreateBounded<Task<KafkaResponse?>>(new BoundedChannelOptions(MaxPendingAnswers) { SingleReader = true, SingleWriter = true });
         KafkaMetrics.ConnectionOpened();
         LogConnected(connection.ConnectionId, connection.RemoteEndPoint?.ToString());
-        var writer = WriteAnswersAsync(connection, answers.Reader);
+        var writer = WriteAnswersAsync(connection, answers);
         try
         {
             while (!connection.ConnectionClosed.IsCancellationRequested)
@@ -94,14 +94,15 @@ internal sealed partial class KafkaConnectionHandler(
         }
     }
 
-    // Writes each answer when it is ready, in request order, encoding it into one buffer the connection reuses.
-    private static async Task WriteAnswersAsync(ConnectionContext connection, ChannelReader<Task<KafkaResponse?>> answers)
+    // Writes each answer when it is ready, in request order, encoding it into one buffer the connection reuses. If the connection
+    // cannot be written, it is aborted and the channel closed, so the reading side stops too.
+    private async Task WriteAnswersAsync(ConnectionContext connection, Channel<Task<KafkaResponse?>> answers)
     {
         var output = connection.Transport.Output;
         var buffer = new ArrayBufferWriter<byte>(4096);
         try
         {
-            await foreach (var answer in answers.ReadAllAsync().ConfigureAwait(false))
+            await foreach (var answer in answers.Reader.ReadAllAsync().ConfigureAwait(false))
             {
                 if (await answer.ConfigureAwait(false) is not { } response)
                 {
@@ -116,9 +117,14 @@ internal sealed partial class KafkaConnectionHandler(
                 KafkaMetrics.BytesOut(buffer.WrittenCount + SizePrefixBytes);
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or ConnectionResetException or IOException or ConnectionAbortedException)
+        catch (Exception e)
         {
-            // The client went away; the reader stops at its next read.
+            if (e is not (OperationCanceledException or ConnectionResetException or IOException or ConnectionAbortedException))
+            {
+                LogWriteFailed(connection.ConnectionId, connection.RemoteEndPoint?.ToString(), e);
+            }
+
+            answers.Writer.TryComplete();
             connection.Abort();
         }
         finally
@@ -190,6 +196,9 @@ internal sealed partial class KafkaConnectionHandler(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka connection {ConnectionId} from {Remote} closed: {Reason}")]
     private partial void LogClosing(string connectionId, string? remote, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka connection {ConnectionId} from {Remote} closed: an answer could not be written")]
+    private partial void LogWriteFailed(string connectionId, string? remote, Exception error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Kafka connection {ConnectionId} from {Remote} closed after {IdleTimeout} idle (OrleansLog:Kafka:IdleTimeout)")]
     private partial void LogIdle(string connectionId, string? remote, TimeSpan idleTimeout);
