@@ -4,9 +4,14 @@ namespace OrleansLog.Segments;
 
 /// <summary>
 /// Reads whole batches of one partition's segments from blob storage by ranged reads located through the sparse index,
-/// keeping the last few reads so that a sequential consumer is served from read-ahead instead of a request per fetch.
+/// keeping the last few reads so that a sequential consumer is served from read-ahead instead of a request per fetch. When a
+/// read comes close to the end of what is cached, the next chunk is read in the background, so a consumer reading on (a Kafka
+/// client has one fetch in flight) finds it in memory instead of waiting for storage.
 /// </summary>
-/// <remarks>Not thread-safe: one per partition activation, used on the grain's scheduler.</remarks>
+/// <remarks>
+/// Not thread-safe: one per partition activation, used on the grain's scheduler. Its awaits keep that scheduler (no
+/// ConfigureAwait(false)), so interleaved fetches and the background read change the cache only between awaits.
+/// </remarks>
 internal sealed class SegmentReader(ISegmentStore store, int readAheadBytes)
 {
     private const int CachedChunks = 4;
@@ -14,6 +19,8 @@ internal sealed class SegmentReader(ISegmentStore store, int readAheadBytes)
 
     private readonly List<Chunk> _chunks = new(CachedChunks);
     private readonly Dictionary<long, SegmentIndex> _indexes = [];
+    private Task _readAhead = Task.CompletedTask;
+    private string? _readAheadBlob;
 
     /// <summary>Remembers the index of a segment that was just sealed, so reads need not fetch it.</summary>
     public void CacheIndex(long baseOffset, SegmentIndex index)
@@ -41,7 +48,7 @@ internal sealed class SegmentReader(ISegmentStore store, int readAheadBytes)
             return index;
         }
 
-        var bytes = await store.ReadBlobAsync(indexBlobName, cancellationToken).ConfigureAwait(false);
+        var bytes = await store.ReadBlobAsync(indexBlobName, cancellationToken);
         index = bytes is null ? new SegmentIndex() : SegmentIndex.Parse(bytes);
         CacheIndex(baseOffset, index);
         return index;
@@ -60,13 +67,22 @@ internal sealed class SegmentReader(ISegmentStore store, int readAheadBytes)
         List<ReadOnlyMemory<byte>> chunks,
         CancellationToken cancellationToken)
     {
-        var chunk = FindCached(blobName, offset) ?? await ReadChunkAsync(blobName, segmentSize, index.FindOffset(offset).Position, cancellationToken).ConfigureAwait(false);
+        var chunk = FindCached(blobName, offset);
+        if (chunk is null && !_readAhead.IsCompleted && _readAheadBlob == blobName)
+        {
+            // The read ahead of this segment is likely what this read needs: wait for it rather than read the same bytes twice.
+            await _readAhead;
+            chunk = FindCached(blobName, offset);
+        }
+
+        chunk ??= await ReadChunkAsync(blobName, segmentSize, index.FindOffset(offset).Position, cancellationToken);
         while (true)
         {
             var (start, length) = Locate(chunk.Data, offset, maxBytes);
             if (length > 0)
             {
                 chunks.Add(chunk.Data.AsMemory(start, length));
+                ReadAheadAfter(chunk, start + length, maxBytes, segmentSize);
                 return length;
             }
 
@@ -78,7 +94,7 @@ internal sealed class SegmentReader(ISegmentStore store, int readAheadBytes)
                 return 0; // nothing whole is left to read: the segment ends in a torn batch
             }
 
-            chunk = await ReadChunkAsync(blobName, segmentSize, position, cancellationToken, needed).ConfigureAwait(false);
+            chunk = await ReadChunkAsync(blobName, segmentSize, position, cancellationToken, needed);
         }
     }
 
@@ -91,7 +107,7 @@ internal sealed class SegmentReader(ISegmentStore store, int readAheadBytes)
     {
         while (position < segmentSize)
         {
-            var chunk = await ReadChunkAsync(blobName, segmentSize, position, cancellationToken).ConfigureAwait(false);
+            var chunk = await ReadChunkAsync(blobName, segmentSize, position, cancellationToken);
             var consumed = 0;
             foreach (var batch in new RecordBatchSequence(chunk.Data))
             {
@@ -101,7 +117,7 @@ internal sealed class SegmentReader(ISegmentStore store, int readAheadBytes)
 
             if (consumed == 0)
             {
-                chunk = await ReadChunkAsync(blobName, segmentSize, position, cancellationToken, NeededBytes(chunk.Data)).ConfigureAwait(false);
+                chunk = await ReadChunkAsync(blobName, segmentSize, position, cancellationToken, NeededBytes(chunk.Data));
                 if (!RecordBatch.TryPeek(chunk.Data, out var header))
                 {
                     yield break; // a torn tail: nothing more that is whole
@@ -128,11 +144,45 @@ internal sealed class SegmentReader(ISegmentStore store, int readAheadBytes)
         return null;
     }
 
+    // Starts reading the chunk after `chunk` when the next read of `maxBytes` from `servedEnd` would run past it.
+    private void ReadAheadAfter(Chunk chunk, int servedEnd, int maxBytes, long segmentSize)
+    {
+        var next = chunk.Position + chunk.WholeBytes;
+        if (chunk.WholeBytes - servedEnd >= maxBytes || chunk.WholeBytes == 0 || next >= segmentSize || !_readAhead.IsCompleted)
+        {
+            return;
+        }
+
+        foreach (var cached in _chunks)
+        {
+            if (cached.BlobName == chunk.BlobName && cached.Position == next)
+            {
+                return;
+            }
+        }
+
+        _readAheadBlob = chunk.BlobName;
+        _readAhead = ReadAheadAsync(chunk.BlobName, segmentSize, next);
+    }
+
+    // A read ahead nobody waits for: a failure only means the next read goes to storage itself (and reports the error there).
+    private async Task ReadAheadAsync(string blobName, long segmentSize, long position)
+    {
+        try
+        {
+            await ReadChunkAsync(blobName, segmentSize, position, CancellationToken.None);
+        }
+        catch (Exception)
+        {
+        }
+    }
+
     private async Task<Chunk> ReadChunkAsync(string blobName, long segmentSize, long position, CancellationToken cancellationToken, int minimumBytes = 0)
     {
         var length = (int)Math.Min(segmentSize - position, Math.Max(readAheadBytes, minimumBytes));
-        var data = length <= 0 ? [] : await store.ReadAsync(blobName, position, length, cancellationToken).ConfigureAwait(false);
+        var data = length <= 0 ? [] : await store.ReadAsync(blobName, position, length, cancellationToken);
         long first = -1, last = -2;
+        var whole = 0;
         foreach (var batch in new RecordBatchSequence(data))
         {
             var header = RecordBatchHeader.Read(batch.Span);
@@ -142,9 +192,10 @@ internal sealed class SegmentReader(ISegmentStore store, int readAheadBytes)
             }
 
             last = header.LastOffset;
+            whole += batch.Length;
         }
 
-        var chunk = new Chunk(blobName, position, data, first, last);
+        var chunk = new Chunk(blobName, position, data, first, last, whole);
         if (_chunks.Count == CachedChunks)
         {
             _chunks.RemoveAt(0);
@@ -180,5 +231,6 @@ internal sealed class SegmentReader(ISegmentStore store, int readAheadBytes)
     private static int NeededBytes(ReadOnlySpan<byte> partialBatch) =>
         partialBatch.Length >= 12 ? System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(partialBatch[8..]) + 12 : RecordBatchHeader.Size;
 
-    private sealed record Chunk(string BlobName, long Position, byte[] Data, long FirstOffset, long LastOffset);
+    // Data starts at a batch boundary; its first WholeBytes are whole batches (FirstOffset to LastOffset), the rest a partial one.
+    private sealed record Chunk(string BlobName, long Position, byte[] Data, long FirstOffset, long LastOffset, int WholeBytes);
 }
