@@ -126,7 +126,7 @@ internal sealed partial class ProduceHandler(KafkaTopics topics, IGrainFactory g
             };
             if (!waits[i].IsCompleted)
             {
-                // Answered already; a later failure of the wait has no one to tell.
+                // No longer waited for: the answer says it timed out, and a later failure has no one to tell.
                 _ = waits[i].ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
 
