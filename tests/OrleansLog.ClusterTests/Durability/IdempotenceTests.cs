@@ -32,6 +32,37 @@ public sealed class IdempotenceTests(LogClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Pipelined_appends_refused_after_their_partition_moved_are_written_once_in_order_by_their_idempotent_retry()
+    {
+        var topic = LogCluster.NewTopic("idem-pipelined");
+        // flush.ms of an hour: the pending appends stay in memory until the move flushes them.
+        await _log.CreateTopicAsync(topic, 1, ("flush.ms", "3600000"), ("flush.bytes", "4194304"));
+        var partition = await _log.PartitionAsync(topic, 0);
+        var pending = new List<PendingAppend>();
+        for (var i = 0; i < 5; i++)
+        {
+            pending.Add(await partition.AppendPendingAsync(Batch(7010, 0, 2 * i, 2)));
+        }
+
+        // A graceful move writes them, but the activation that ordered them is gone: no wait may acknowledge them.
+        await _log.Cluster.DeactivateAsync(partition);
+        foreach (var append in pending)
+        {
+            await Assert.ThrowsAsync<NotLeaderException>(() => partition.WaitDurableAsync(append.LastOffset, append.LeaderEpoch));
+        }
+
+        // The producer resends every batch in order, as a Kafka client does after NOT_LEADER_OR_FOLLOWER: each is recognised.
+        for (var i = 0; i < 5; i++)
+        {
+            var retried = await partition.AppendAsync(Batch(7010, 0, 2 * i, 2), Acks.All);
+            Assert.Equal(pending[i].Result.BaseOffset, retried.BaseOffset);
+        }
+
+        Assert.Equal([0L, 2, 4, 6, 8], pending.Select(p => p.Result.BaseOffset));
+        Assert.Equal(10, (await partition.DescribeAsync()).HighWatermark);
+    }
+
+    [Fact]
     public async Task A_retried_request_whose_first_batch_landed_appends_only_the_rest()
     {
         var topic = LogCluster.NewTopic("idem-partial");
