@@ -116,6 +116,40 @@ public sealed class GroupWireTests(KafkaBrokerFixture broker)
     }
 
     [Fact]
+    public async Task A_kip848_member_fetches_offsets_under_its_member_epoch_and_a_stale_epoch_or_unknown_member_is_refused()
+    {
+        var topic = KafkaClients.NewTopic("kip848-fetch");
+        var group = KafkaClients.NewTopic("g");
+        await broker.Log.Admin.CreateTopicAsync(topic, 1);
+        using var wire = await KafkaWire.ConnectAsync(broker.Silo.KafkaPort);
+        var joined = await wire.SendAsync<ConsumerGroupHeartbeatResponse>(
+            new ConsumerGroupHeartbeatRequest { GroupId = group, MemberEpoch = 0, RebalanceTimeoutMs = 30_000, SubscribedTopicNames = [topic], TopicPartitions = [] }, 0);
+        Assert.Equal((short)KafkaErrorCode.None, joined.ErrorCode);
+
+        async Task<OffsetFetchResponse.OffsetFetchResponseGroup> FetchAsync(string? memberId, int memberEpoch)
+        {
+            var request = new OffsetFetchRequest();
+            request.Groups.Add(new OffsetFetchRequest.OffsetFetchRequestGroup
+            {
+                GroupId = group,
+                MemberId = memberId,
+                MemberEpoch = memberEpoch,
+                Topics = [new OffsetFetchRequest.OffsetFetchRequestTopics { Name = topic, PartitionIndexes = [0] }],
+            });
+            return Assert.Single((await wire.SendAsync<OffsetFetchResponse>(request, 9)).Groups);
+        }
+
+        var current = await FetchAsync(joined.MemberId, joined.MemberEpoch);
+        Assert.Equal((short)KafkaErrorCode.None, current.ErrorCode);
+        Assert.Equal(-1, Assert.Single(Assert.Single(current.Topics).Partitions).CommittedOffset);
+        Assert.Equal((short)KafkaErrorCode.StaleMemberEpoch, (await FetchAsync(joined.MemberId, joined.MemberEpoch - 1)).ErrorCode);
+        Assert.Equal((short)KafkaErrorCode.UnknownMemberId, (await FetchAsync("nobody", joined.MemberEpoch)).ErrorCode);
+
+        // A client outside the new protocol (classic, or the admin client) sends no member and is answered as before.
+        Assert.Equal((short)KafkaErrorCode.None, (await FetchAsync(null, -1)).ErrorCode);
+    }
+
+    [Fact]
     public async Task List_groups_filters_by_state_and_type_and_describe_groups_shows_a_missing_group_as_dead()
     {
         var topic = KafkaClients.NewTopic("list");

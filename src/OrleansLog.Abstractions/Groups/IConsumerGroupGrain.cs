@@ -46,6 +46,14 @@ public interface IConsumerGroupGrain : IGrainWithStringKey
     [Alias("FetchOffsets")]
     Task<CommittedOffset[]> FetchOffsetsAsync(TopicPartition[]? partitions, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The committed offsets, as <see cref="FetchOffsetsAsync"/>, for a member that asks under its member epoch (Kafka's OffsetFetch
+    /// v9 from a KIP-848 consumer): throws <see cref="Errors.UnknownMemberException"/> when it is not a member of the group and
+    /// <see cref="Errors.StaleMemberEpochException"/> when its epoch is not the group's.
+    /// </summary>
+    [Alias("FetchMemberOffsets")]
+    Task<CommittedOffset[]> FetchMemberOffsetsAsync(string memberId, int memberEpoch, TopicPartition[]? partitions, CancellationToken cancellationToken = default);
+
     /// <summary>Describes the group: state, generation, members, assignments and committed offsets.</summary>
     [Alias("Describe")]
     Task<GroupDescription> DescribeAsync(CancellationToken cancellationToken = default);

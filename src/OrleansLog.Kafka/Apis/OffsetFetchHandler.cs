@@ -7,7 +7,8 @@ namespace OrleansLog.Kafka.Apis;
 /// <summary>
 /// OffsetFetch 0–9 (v8 asks for several groups at once): the committed offsets of the partitions named, or from v2 of every partition the
 /// group has committed when no topics are named. A partition without a commit (or a group that does not exist) answers offset -1 and no
-/// error, as in Kafka. Without transactions every offset is stable, so <c>require_stable</c> never waits.
+/// error, as in Kafka. From v9 a KIP-848 consumer's fetch carries its member id and epoch and gets UNKNOWN_MEMBER_ID or
+/// STALE_MEMBER_EPOCH as its commits would. Without transactions every offset is stable, so <c>require_stable</c> never waits.
 /// </summary>
 internal sealed class OffsetFetchHandler(IGrainFactory grains) : KafkaApiHandler<OffsetFetchRequest, OffsetFetchResponse>
 {
@@ -29,7 +30,7 @@ internal sealed class OffsetFetchHandler(IGrainFactory grains) : KafkaApiHandler
         if (context.ApiVersion < 8)
         {
             var requested = request.Topics?.Select(t => (t.Name, (IReadOnlyList<int>)t.PartitionIndexes)).ToList();
-            var (error, offsets) = await FetchAsync(request.GroupId, requested, cancellationToken).ConfigureAwait(false);
+            var (error, offsets) = await FetchAsync(request.GroupId, requested, null, cancellationToken).ConfigureAwait(false);
             response.ErrorCode = (short)error;
             foreach (var topic in offsets)
             {
@@ -52,8 +53,13 @@ internal sealed class OffsetFetchHandler(IGrainFactory grains) : KafkaApiHandler
             return response;
         }
 
+        // From v9 a KIP-848 consumer asks under its member id and epoch, and is fenced as its commits are; others send null and -1.
         var fetches = request.Groups
-            .Select(g => FetchAsync(g.GroupId, g.Topics?.Select(t => (t.Name, (IReadOnlyList<int>)t.PartitionIndexes)).ToList(), cancellationToken))
+            .Select(g => FetchAsync(
+                g.GroupId,
+                g.Topics?.Select(t => (t.Name, (IReadOnlyList<int>)t.PartitionIndexes)).ToList(),
+                context.ApiVersion >= 9 && g.MemberId is { Length: > 0 } && g.MemberEpoch >= 0 ? (g.MemberId, g.MemberEpoch) : null,
+                cancellationToken))
             .ToList();
         await Task.WhenAll(fetches).ConfigureAwait(false);
         for (var i = 0; i < request.Groups.Count; i++)
@@ -98,10 +104,16 @@ internal sealed class OffsetFetchHandler(IGrainFactory grains) : KafkaApiHandler
     private async Task<(KafkaErrorCode Error, List<KeyValuePair<string, List<CommittedOffset>>> Offsets)> FetchAsync(
         string groupId,
         List<(string Name, IReadOnlyList<int> Partitions)>? requested,
+        (string Id, int Epoch)? member,
         CancellationToken cancellationToken)
     {
         TopicPartition[]? partitions = requested is null ? null : [.. requested.SelectMany(t => t.Partitions.Select(p => new TopicPartition(t.Name, p)))];
-        var (committed, error) = await GroupRequests.CallAsync(grains, "OffsetFetch", groupId, g => g.FetchOffsetsAsync(partitions, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var (committed, error) = await GroupRequests.CallAsync(
+            grains,
+            "OffsetFetch",
+            groupId,
+            g => member is { } m ? g.FetchMemberOffsetsAsync(m.Id, m.Epoch, partitions, cancellationToken) : g.FetchOffsetsAsync(partitions, cancellationToken),
+            cancellationToken).ConfigureAwait(false);
         if (committed is null)
         {
             return (error.Code, []);

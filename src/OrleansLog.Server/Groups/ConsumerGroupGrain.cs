@@ -150,6 +150,12 @@ internal sealed partial class ConsumerGroupGrain : Grain, IConsumerGroupGrain
 
     public Task<CommittedOffset[]> FetchOffsetsAsync(TopicPartition[]? partitions, CancellationToken cancellationToken) => Task.FromResult(_offsets.Get(partitions));
 
+    public Task<CommittedOffset[]> FetchMemberOffsetsAsync(string memberId, int memberEpoch, TopicPartition[]? partitions, CancellationToken cancellationToken)
+    {
+        _coordinator.CheckMemberEpoch(memberId, memberEpoch, "An offset fetch");
+        return Task.FromResult(_offsets.Get(partitions));
+    }
+
     public Task<GroupDescription> DescribeAsync(CancellationToken cancellationToken) => Task.FromResult(_protocol == GroupProtocol.Classic
         ? new GroupDescription(
             GroupIdValue, _exists ? _classic.State : GroupState.Dead, _classic.Generation, _classic.ProtocolName ?? "", _classic.DescribeMembers(), _offsets.Get(null),

@@ -217,6 +217,20 @@ internal sealed partial class GroupCoordinator(string groupId, TimeProvider time
         }
     }
 
+    /// <summary>
+    /// Fences a request a KIP-848 member makes under its member epoch (an offset fetch): the member must be in the group
+    /// (<see cref="UnknownMemberException"/>) and its epoch, the group's generation, current (<see cref="StaleMemberEpochException"/>).
+    /// </summary>
+    public void CheckMemberEpoch(string memberId, int memberEpoch, string request)
+    {
+        _members.Get(memberId);
+        if (memberEpoch != Generation)
+        {
+            throw new StaleMemberEpochException(
+                $"{request} from member '{memberId}' of group '{groupId}' carries member epoch {memberEpoch}, but the group is at epoch {Generation}; heartbeat to refresh it, then ask again.");
+        }
+    }
+
     /// <summary>Fences a commit from a consumer outside the group (one that assigns its partitions itself): only an empty group takes it.</summary>
     public void CheckStandaloneCommit()
     {
