@@ -1,7 +1,6 @@
 using Confluent.Kafka;
 using OrleansLog.Errors;
 using OrleansLog.Kafka.Protocol;
-using OrleansLog.Records;
 using ErrorCode = Confluent.Kafka.ErrorCode;
 
 namespace OrleansLog.KafkaTests;
@@ -15,16 +14,8 @@ public sealed class AutoCreateOffTests(NoAutoCreateKafkaBrokerFixture broker)
     {
         var topic = KafkaClients.NewTopic("no-auto");
         using var wire = await KafkaWire.ConnectAsync(broker.Silo.KafkaPort);
-        using var builder = new RecordBatchBuilder();
-        builder.Append(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), null, "lost"u8.ToArray());
-        var request = new ProduceRequest { Acks = -1, TimeoutMs = 30_000, TransactionalId = null };
-        request.TopicData.Add(new ProduceRequest.TopicProduceData
-        {
-            Name = topic,
-            PartitionData = [new ProduceRequest.PartitionProduceData { Index = 0, Records = builder.Build() }],
-        });
 
-        var response = await wire.SendAsync<ProduceResponse>(KafkaApiKey.Produce, 9, request);
+        var response = await wire.SendAsync<ProduceResponse>(KafkaApiKey.Produce, 9, WireRequests.Produce(topic, -1, (0, WireRequests.Batch("lost"))));
 
         var partition = Assert.Single(Assert.Single(response.Responses).PartitionResponses);
         Assert.Equal(((short)ErrorCode.UnknownTopicOrPart, -1L), (partition.ErrorCode, partition.BaseOffset));

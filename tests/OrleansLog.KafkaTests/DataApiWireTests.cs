@@ -4,6 +4,8 @@ using OrleansLog.Kafka.Protocol;
 using OrleansLog.Records;
 using ErrorCode = Confluent.Kafka.ErrorCode;
 
+using static OrleansLog.KafkaTests.WireRequests;
+
 namespace OrleansLog.KafkaTests;
 
 /// <summary>
@@ -349,29 +351,6 @@ public sealed class DataApiWireTests(KafkaBrokerFixture broker)
 
         var old = await wire.SendAsync<ListOffsetsResponse>(KafkaApiKey.ListOffsets, 0, request);
         Assert.All(old.Topics.Single().Partitions, p => Assert.Equal((short)ErrorCode.UnsupportedVersion, p.ErrorCode));
-    }
-
-    private static byte[] Batch(params string[] values)
-    {
-        using var builder = new RecordBatchBuilder();
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        foreach (var value in values)
-        {
-            builder.Append(now, null, Encoding.UTF8.GetBytes(value));
-        }
-
-        return builder.Build();
-    }
-
-    private static ProduceRequest Produce(string topic, short acks, params (int Partition, byte[] Batch)[] partitions)
-    {
-        var request = new ProduceRequest { Acks = acks, TimeoutMs = 30_000, TransactionalId = null };
-        request.TopicData.Add(new ProduceRequest.TopicProduceData
-        {
-            Name = topic,
-            PartitionData = [.. partitions.Select(p => new ProduceRequest.PartitionProduceData { Index = p.Partition, Records = p.Batch })],
-        });
-        return request;
     }
 
     private static FetchRequest Fetch(params (string Topic, Guid TopicId, (int Partition, long Offset)[] Partitions)[] topics)

@@ -2,8 +2,9 @@ using System.Diagnostics;
 using System.Text;
 using Confluent.Kafka;
 using OrleansLog.Kafka.Protocol;
-using OrleansLog.Records;
 using Xunit.Abstractions;
+
+using static OrleansLog.KafkaTests.WireRequests;
 
 namespace OrleansLog.KafkaTests;
 
@@ -24,12 +25,12 @@ public sealed class ProduceTimeoutTests(ITestOutputHelper output)
         await silo.WaitHealthyAsync(TimeSpan.FromSeconds(120));
         var topic = KafkaClients.NewTopic("timeout");
         using var wire = await KafkaWire.ConnectAsync(silo.KafkaPort);
-        var before = await wire.SendAsync<ProduceResponse>(KafkaApiKey.Produce, 9, Produce(topic, 30_000, "before")); // creates the topic
+        var before = await wire.SendAsync<ProduceResponse>(KafkaApiKey.Produce, 9, Produce(topic, -1, 30_000, (0, Batch("before")))); // creates the topic
         Assert.Equal((0, 0L), (before.Responses[0].PartitionResponses[0].ErrorCode, before.Responses[0].PartitionResponses[0].BaseOffset));
 
         proxy.Hang();
         var clock = Stopwatch.StartNew();
-        var late = Assert.Single(Assert.Single((await wire.SendAsync<ProduceResponse>(KafkaApiKey.Produce, 9, Produce(topic, 1_000, "while-hung"))).Responses).PartitionResponses);
+        var late = Assert.Single(Assert.Single((await wire.SendAsync<ProduceResponse>(KafkaApiKey.Produce, 9, Produce(topic, -1, 1_000, (0, Batch("while-hung"))))).Responses).PartitionResponses);
         output.WriteLine($"answered after {clock.Elapsed.TotalMilliseconds:0} ms: {late.ErrorMessage}");
 
         Assert.Equal((short)KafkaErrorCode.RequestTimedOut, late.ErrorCode);
@@ -38,23 +39,10 @@ public sealed class ProduceTimeoutTests(ITestOutputHelper output)
 
         // The records stayed appended: once storage answers, they are written, and the next produce follows them.
         proxy.Resume();
-        var after = await wire.SendAsync<ProduceResponse>(KafkaApiKey.Produce, 9, Produce(topic, 60_000, "after"));
+        var after = await wire.SendAsync<ProduceResponse>(KafkaApiKey.Produce, 9, Produce(topic, -1, 60_000, (0, Batch("after"))));
         Assert.Equal((0, 2L), (after.Responses[0].PartitionResponses[0].ErrorCode, after.Responses[0].PartitionResponses[0].BaseOffset));
         using var consumer = KafkaClients.Consumer($"127.0.0.1:{silo.KafkaPort}");
         consumer.Assign(new TopicPartitionOffset(topic, 0, Offset.Beginning));
         Assert.Equal(["before", "while-hung", "after"], consumer.ConsumeAtLeast(3, TimeSpan.FromSeconds(30)).Select(r => Encoding.UTF8.GetString(r.Message.Value!)));
-    }
-
-    private static ProduceRequest Produce(string topic, int timeoutMs, string value)
-    {
-        using var builder = new RecordBatchBuilder();
-        builder.Append(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), null, Encoding.UTF8.GetBytes(value));
-        var request = new ProduceRequest { Acks = -1, TimeoutMs = timeoutMs };
-        request.TopicData.Add(new ProduceRequest.TopicProduceData
-        {
-            Name = topic,
-            PartitionData = [new ProduceRequest.PartitionProduceData { Index = 0, Records = builder.Build() }],
-        });
-        return request;
     }
 }
