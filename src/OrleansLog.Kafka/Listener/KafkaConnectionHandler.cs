@@ -80,9 +80,9 @@ internal sealed partial class KafkaConnectionHandler(
         {
             LogIdle(connection.ConnectionId, connection.RemoteEndPoint?.ToString(), settings.IdleTimeout);
         }
-        catch (Exception e) when (e is OperationCanceledException or ConnectionResetException or IOException or ConnectionAbortedException or ChannelClosedException)
+        catch (Exception e) when (IsClientGone(e) || e is ChannelClosedException)
         {
-            // The client went away.
+            // The client went away (the answer writer closes the channel when it notices first).
         }
         finally
         {
@@ -119,7 +119,7 @@ internal sealed partial class KafkaConnectionHandler(
         }
         catch (Exception e)
         {
-            if (e is not (OperationCanceledException or ConnectionResetException or IOException or ConnectionAbortedException))
+            if (!IsClientGone(e))
             {
                 LogWriteFailed(connection.ConnectionId, connection.RemoteEndPoint?.ToString(), e);
             }
@@ -132,6 +132,10 @@ internal sealed partial class KafkaConnectionHandler(
             await output.CompleteAsync().ConfigureAwait(false);
         }
     }
+
+    // What reading or writing a connection throws once the client has gone (or the connection was aborted).
+    private static bool IsClientGone(Exception e) =>
+        e is OperationCanceledException or ConnectionResetException or IOException or ConnectionAbortedException;
 
     // The next request's size, or -1 when the client closed the connection between requests.
     private static async ValueTask<int> ReadSizeAsync(PipeReader input, int maxRequestBytes, CancellationToken cancellationToken)
