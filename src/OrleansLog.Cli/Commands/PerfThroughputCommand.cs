@@ -37,7 +37,7 @@ internal static class PerfThroughputCommand
             Examples:
               orleanslog perf produce --topic perf --records 1000000 --record-size 100
               orleanslog perf produce --topic perf --records 200000 --acks leader --linger-ms 10 --producers 4 --runs 3 --json
-              orleanslog perf produce --topic perf --records 200000 --client both --bootstrap-servers 127.0.0.1:9092 --runs 3
+              orleanslog perf produce --topic perf --records 1000000 --client both --bootstrap-servers 127.0.0.1:9092 --runs 3
             """)
         {
             topic, records, recordSize, throughput, partitions, producers, runs, json, client, bootstrapServers,
@@ -122,13 +122,14 @@ internal static class PerfThroughputCommand
             latency from each record's timestamp to its arrival (meaningful when a producer writes at the same time). With --runs N each run
             reads from the start again and the figures are medians. --client kafka reads with a Confluent.Kafka consumer through the
             silo's Kafka listener instead (--bootstrap-servers; every partition assigned from the beginning, a throwaway group id, no
-            commits); --client both runs the native client and then the Kafka client and reports each one's medians and the ratio
-            kafka/native.
+            commits, and fetching again as soon as its queue has room: fetch.queue.backoff.ms 1); --client both runs the native client
+            and then the Kafka client and reports each one's medians and the ratio kafka/native. Compare with 1,000,000 records or
+            more: each Kafka run starts a new client.
 
             Examples:
               orleanslog perf consume --topic perf --records 1000000
               orleanslog perf consume --topic perf --records 1000000 --runs 3 --json
-              orleanslog perf consume --topic perf --records 200000 --client both --bootstrap-servers 127.0.0.1:9092 --runs 3
+              orleanslog perf consume --topic perf --records 1000000 --client both --bootstrap-servers 127.0.0.1:9092 --runs 3
             """)
         {
             topic, records, timeout, runs, json, client, bootstrapServers,
