@@ -28,7 +28,8 @@ public static class OrleansLogSiloBuilderExtensions
         partitions
             .Validate(o => o.MaxConcurrentRecoveries >= 1, "OrleansLog:Partitions:MaxConcurrentRecoveries must be at least 1.")
             .Validate(o => o.DescribeConcurrency >= 1, "OrleansLog:Partitions:DescribeConcurrency must be at least 1.")
-            .Validate(o => o.IdleTimeout > TimeSpan.Zero, "OrleansLog:Partitions:IdleTimeout must be positive.");
+            .Validate(o => o.IdleTimeout > TimeSpan.Zero, "OrleansLog:Partitions:IdleTimeout must be positive.")
+            .Validate(o => o.CheckpointIntervalBytes >= 0, "OrleansLog:Partitions:CheckpointIntervalBytes must not be negative (0 turns recovery checkpoints off).");
 
         services.AddOptions<Groups.ConsumerGroupOptions>()
             .Validate(o => o.ExpiryCheckInterval > TimeSpan.Zero, "ConsumerGroupOptions.ExpiryCheckInterval must be positive.")

@@ -15,6 +15,8 @@ namespace OrleansLog.Partitions;
 internal sealed class ActiveSegment(ISegmentStore store, PartitionGrainKey key, ILogger logger)
 {
     private bool _created;
+    private long _lastBatchPosition = -1;
+    private uint _lastBatchCrc;
 
     /// <summary>The offset of the segment's first batch; it names the blob.</summary>
     public long BaseOffset { get; private set; }
@@ -37,11 +39,20 @@ internal sealed class ActiveSegment(ISegmentStore store, PartitionGrainKey key, 
     /// <summary>The sparse offset and timestamp index of the segment's batches.</summary>
     public SegmentIndex Index { get; private set; } = new();
 
+    /// <summary>The bytes the segment's newest checkpoint covers (0 when it has none): recovery would replay from here.</summary>
+    public long CheckpointedSize { get; private set; }
+
+    /// <summary>True when a checkpoint blob may exist beside the segment (one was written, or recovery found one): sealing deletes it.</summary>
+    public bool HasCheckpointBlob { get; private set; }
+
     /// <summary>The lease this activation writes under, or null when it holds none.</summary>
     public string? LeaseId { get; private set; }
 
     /// <summary>The segment's blob.</summary>
     public string Blob => SegmentPaths.Log(key.TopicId, key.Partition, BaseOffset);
+
+    /// <summary>The segment's recovery checkpoint blob.</summary>
+    public string CheckpointBlob => SegmentPaths.Checkpoint(key.TopicId, key.Partition, BaseOffset);
 
     /// <summary>Starts a new, not yet created segment at <paramref name="baseOffset"/>.</summary>
     public void StartAt(long baseOffset, long nowMs)
@@ -54,6 +65,9 @@ internal sealed class ActiveSegment(ISegmentStore store, PartitionGrainKey key, 
         FirstTimestamp = -1;
         MaxTimestamp = -1;
         Index = new SegmentIndex();
+        CheckpointedSize = 0;
+        HasCheckpointBlob = false;
+        _lastBatchPosition = -1;
     }
 
     /// <summary>True when the next block of <paramref name="nextBlockBytes"/> belongs in a new segment (size, block count or age).</summary>
@@ -99,6 +113,9 @@ internal sealed class ActiveSegment(ISegmentStore store, PartitionGrainKey key, 
             FirstTimestamp = RecordBatchHeader.Read(batch.Batch.Span).BaseTimestamp;
         }
 
+        _lastBatchPosition = Size;
+        _lastBatchCrc = RecordBatchHeader.Read(batch.Batch.Span).Crc;
+
         MaxTimestamp = Math.Max(MaxTimestamp, batch.MaxTimestamp);
         Size += batch.Batch.Length;
     }
@@ -124,6 +141,110 @@ internal sealed class ActiveSegment(ISegmentStore store, PartitionGrainKey key, 
         return properties.Size;
     }
 
+    /// <summary>A checkpoint of everything tracked so far (the log ends at <paramref name="nextOffset"/>); null while the segment is empty.</summary>
+    public SegmentCheckpoint? Checkpoint(long nextOffset, List<ProducerSnapshot> producers) => _lastBatchPosition < 0 ? null : new SegmentCheckpoint
+    {
+        SegmentBaseOffset = BaseOffset,
+        Position = Size,
+        NextOffset = nextOffset,
+        LastBatchPosition = _lastBatchPosition,
+        LastBatchCrc = _lastBatchCrc,
+        FirstTimestamp = FirstTimestamp,
+        MaxTimestamp = MaxTimestamp,
+        Index = Index,
+        Producers = producers,
+    };
+
+    /// <summary>
+    /// Writes <paramref name="checkpoint"/> (taken by <see cref="Checkpoint"/>) beside the segment. Best effort: without it recovery
+    /// scans more of the segment, so a failure is logged and loses nothing.
+    /// </summary>
+    public async Task WriteCheckpointAsync(SegmentCheckpoint checkpoint, TimeSpan timeout, TimeProvider time)
+    {
+        var blob = CheckpointBlob;
+        var bytes = checkpoint.ToBytes();
+        HasCheckpointBlob = true;
+        try
+        {
+            using var cancellation = new CancellationTokenSource(timeout, time);
+            await store.WriteBlobAsync(blob, bytes, cancellation.Token);
+            if (checkpoint.SegmentBaseOffset == BaseOffset && checkpoint.Position > CheckpointedSize)
+            {
+                CheckpointedSize = checkpoint.Position;
+            }
+        }
+        catch (Exception e)
+        {
+            // Any failure (the storage client reports exhausted network retries as an AggregateException): the checkpoint is only
+            // a shortcut for recovery, so the flusher goes on without it.
+            logger.CheckpointNotWritten(key.Topic, key.Partition, blob, e.Message);
+        }
+    }
+
+    /// <summary>
+    /// Reads the checkpoint a previous activation left for this segment of <paramref name="segmentSize"/> bytes and, when it still
+    /// describes the segment, resumes from it: size, index and timestamps as of the checkpoint. Null (and nothing changed) when there is
+    /// none or it does not fit the segment; recovery then scans from the start.
+    /// </summary>
+    public async Task<SegmentCheckpoint?> ResumeFromCheckpointAsync(long segmentSize, CancellationToken cancellationToken)
+    {
+        if (await store.ReadBlobAsync(CheckpointBlob, cancellationToken) is not { } bytes)
+        {
+            return null;
+        }
+
+        HasCheckpointBlob = true;
+        SegmentCheckpoint checkpoint;
+        string? mismatch;
+        try
+        {
+            checkpoint = SegmentCheckpoint.Parse(bytes);
+            var lastBatch = checkpoint.Position <= segmentSize && checkpoint.LastBatchPosition is >= 0 and var at && at < checkpoint.Position
+                ? await store.ReadAsync(Blob, at, RecordBatchHeader.Size, cancellationToken)
+                : [];
+            mismatch = checkpoint.Mismatch(BaseOffset, segmentSize, lastBatch);
+        }
+        catch (InvalidRecordException e)
+        {
+            checkpoint = null!;
+            mismatch = e.Message;
+        }
+
+        if (mismatch is not null)
+        {
+            logger.CheckpointIgnored(key.Topic, key.Partition, CheckpointBlob, mismatch);
+            return null;
+        }
+
+        Size = checkpoint.Position;
+        CheckpointedSize = checkpoint.Position;
+        Index = checkpoint.Index;
+        FirstTimestamp = checkpoint.FirstTimestamp;
+        MaxTimestamp = checkpoint.MaxTimestamp;
+        _lastBatchPosition = checkpoint.LastBatchPosition;
+        _lastBatchCrc = checkpoint.LastBatchCrc;
+        return checkpoint;
+    }
+
+    /// <summary>Deletes the segment's checkpoint once it is sealed, best effort: a checkpoint of a sealed segment is never read.</summary>
+    public async Task DeleteCheckpointAsync()
+    {
+        if (!HasCheckpointBlob)
+        {
+            return;
+        }
+
+        try
+        {
+            await store.DeleteAsync(CheckpointBlob, CancellationToken.None);
+            HasCheckpointBlob = false;
+        }
+        catch (Exception e)
+        {
+            logger.CheckpointNotWritten(key.Topic, key.Partition, CheckpointBlob, e.Message);
+        }
+    }
+
     /// <summary>Writes the segment's index beside it, for readers once the segment is sealed.</summary>
     public Task WriteIndexAsync() => store.WriteBlobAsync(SegmentPaths.Index(key.TopicId, key.Partition, BaseOffset), Index.ToBytes(), CancellationToken.None);
 
@@ -140,6 +261,8 @@ internal sealed class ActiveSegment(ISegmentStore store, PartitionGrainKey key, 
     /// <summary>Deletes a segment that holds nothing valid: no acknowledged data can be in it.</summary>
     public async Task DiscardAsync(CancellationToken cancellationToken)
     {
+        await store.DeleteAsync(CheckpointBlob, cancellationToken);
+        HasCheckpointBlob = false;
         await store.DeleteAsync(Blob, cancellationToken);
         LeaseId = null;
         _created = false;

@@ -29,6 +29,7 @@ internal sealed class GroupCommitter(
     private readonly List<TailEntry> _block = [];
     private TaskCompletionSource _signal = NewSignal();
     private TaskCompletionSource _flushed = NewSignal();
+    private Task _checkpointWrite = Task.CompletedTask;
     private bool _rollRequested;
     private bool _stopping;
 
@@ -172,6 +173,7 @@ internal sealed class GroupCommitter(
         _flushed = NewSignal();
         flushed.TrySetResult();
         log.TrimTail();
+        StartCheckpoint();
     }
 
     /// <summary>
@@ -186,6 +188,9 @@ internal sealed class GroupCommitter(
             return;
         }
 
+        // A checkpoint write still running would otherwise land after the seal's delete.
+        await _checkpointWrite;
+
         var index = active.Index;
         await active.WriteIndexAsync();
         var sealedSegment = active.ToSealed(log.HighWatermark - 1);
@@ -199,9 +204,25 @@ internal sealed class GroupCommitter(
         });
 
         await active.ReleaseLeaseAsync();
+        await active.DeleteCheckpointAsync();
         reader.CacheIndex(sealedSegment.BaseOffset, index);
         logger.Sealed(key.Topic, key.Partition, sealedSegment.BaseOffset, sealedSegment.LastOffset, sealedSegment.SizeBytes);
         active.StartAt(nextBase, NowMs());
+    }
+
+    // Recovery replays only what the newest checkpoint does not cover, so one is written whenever that grows past the interval.
+    // The write runs beside the flushes (one at a time): a checkpoint is a shortcut, never what an ack waits for.
+    private void StartCheckpoint()
+    {
+        if (options.CheckpointIntervalBytes <= 0 || !_checkpointWrite.IsCompleted || active.Size - active.CheckpointedSize < options.CheckpointIntervalBytes)
+        {
+            return;
+        }
+
+        if (active.Checkpoint(log.HighWatermark, log.Producers.Snapshot(log.HighWatermark)) is { } checkpoint)
+        {
+            _checkpointWrite = active.WriteCheckpointAsync(checkpoint, options.StorageRequestTimeout, time);
+        }
     }
 
     // Runs one storage step, retrying transient failures with back-off.

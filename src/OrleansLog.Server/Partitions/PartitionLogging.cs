@@ -11,8 +11,14 @@ internal static partial class PartitionLogging
     [LoggerMessage(Level = LogLevel.Critical, Message = "Partition {Topic}-{Partition}: producer {ProducerId} sent sequence {Received}, but the next sequence the log holds for it is {Expected} (log end offset {LogEnd}). Batches it had acknowledged are gone from storage (the log went backwards). Check the storage account or emulator")]
     public static partial void SequencesMissing(this ILogger logger, string topic, int partition, long producerId, int received, int expected, long logEnd);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Partition {Topic}-{Partition} recovered: offsets {LogStartOffset} to {HighWatermark}, leader epoch {LeaderEpoch}")]
-    public static partial void Recovered(this ILogger logger, string topic, int partition, long logStartOffset, long highWatermark, int leaderEpoch);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Partition {Topic}-{Partition} recovered in {ElapsedMs:F0} ms: offsets {LogStartOffset} to {HighWatermark}, leader epoch {LeaderEpoch}; replayed {ReplayedBytes} of the active segment's {SegmentBytes} bytes")]
+    public static partial void Recovered(this ILogger logger, string topic, int partition, double elapsedMs, long logStartOffset, long highWatermark, int leaderEpoch, long replayedBytes, long segmentBytes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Topic}-{Partition}: recovery checkpoint {Blob} not written or deleted ({Reason}); recovery scans more of the segment until the next one")]
+    public static partial void CheckpointNotWritten(this ILogger logger, string topic, int partition, string blob, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Topic}-{Partition}: recovery checkpoint {Blob} ignored: {Reason}; scanning the whole active segment")]
+    public static partial void CheckpointIgnored(this ILogger logger, string topic, int partition, string blob, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Topic}-{Partition}: segment {Blob} is damaged at byte {Position} ({Damage}); sealing it there")]
     public static partial void TornTail(this ILogger logger, string topic, int partition, string blob, long position, string damage);

@@ -18,5 +18,8 @@ internal static class PartitionMetrics
     public static readonly Counter<long> LogRegressions = Meter.CreateCounter<long>(
         "orleanslog.partition.log.regressions", "{event}", "Times a partition found storage missing writes it had acknowledged (the log went backwards).");
 
+    public static readonly Histogram<double> RecoveryDuration = Meter.CreateHistogram<double>(
+        "orleanslog.partition.recovery.duration", "ms", "Time a partition activation took to recover its log from storage (epoch, lease, checkpoint, replay).");
+
     public static readonly Counter<long> DeletedSegments = Meter.CreateCounter<long>("orleanslog.partition.retention.segments", "{segment}", "Segments deleted by retention.");
 }

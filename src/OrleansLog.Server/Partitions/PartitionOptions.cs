@@ -36,6 +36,12 @@ public sealed class PartitionOptions
     /// </summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How many bytes of the active segment a partition writes between recovery checkpoints; recovery after a crash replays at most
+    /// about this much, however large the segment is. 0 turns checkpoints off (recovery scans the whole active segment).
+    /// </summary>
+    public long CheckpointIntervalBytes { get; set; } = 8L * 1024 * 1024;
+
     /// <summary>The most partitions one silo recovers from storage at once; further activations wait their turn.</summary>
     public int MaxConcurrentRecoveries { get; set; } = 32;
 

@@ -8,7 +8,8 @@ namespace OrleansLog.Partitions;
 
 /// <summary>
 /// Rebuilds a partition from storage when it activates: it takes the next leader epoch (fencing any earlier activation), restores the
-/// producer state the manifest recorded, and replays the active segment into the log. Every batch's CRC and length is checked and
+/// producer state the manifest recorded, and replays the active segment into the log: from its checkpoint when one describes it
+/// (<see cref="SegmentCheckpoint"/>), otherwise from its start. Every batch's CRC and length is checked and
 /// the offsets must run on without a gap; a torn or corrupt tail ends the segment there (it is sealed at its valid length) and a
 /// fresh one starts.
 /// </summary>
@@ -28,6 +29,8 @@ internal sealed class PartitionRecovery(
     /// <exception cref="NotLeaderException">Another activation took the partition meanwhile.</exception>
     public async Task<string?> RecoverAsync(TopicConfig config, long tailShare, CancellationToken cancellationToken)
     {
+        var started = time.GetTimestamp();
+
         // The stopped high watermark goes in the same write as the epoch: from now on only this activation knows where the log ends.
         await manifest.UpdateAsync(m =>
         {
@@ -43,6 +46,14 @@ internal sealed class PartitionRecovery(
         string? damage = null;
         if (await active.OpenExistingAsync(cancellationToken) is { } size)
         {
+            // A checkpoint spares the replay of what it covers: recovery reads only the bytes written after it.
+            if (await active.ResumeFromCheckpointAsync(size, cancellationToken) is { } checkpoint)
+            {
+                log.Producers.Restore(checkpoint.Producers);
+                log.StartAt(checkpoint.NextOffset);
+            }
+
+            var replayedFrom = active.Size;
             damage = await ReplayAsync(size, config, tailShare, cancellationToken);
             if (damage is not null)
             {
@@ -57,7 +68,9 @@ internal sealed class PartitionRecovery(
                 }
             }
 
-            logger.Recovered(key.Topic, key.Partition, manifest.Current.LogStartOffset, log.HighWatermark, manifest.Current.LeaderEpoch);
+            var elapsed = time.GetElapsedTime(started);
+            PartitionMetrics.RecoveryDuration.Record(elapsed.TotalMilliseconds);
+            logger.Recovered(key.Topic, key.Partition, elapsed.TotalMilliseconds, manifest.Current.LogStartOffset, log.HighWatermark, manifest.Current.LeaderEpoch, size - replayedFrom, size);
         }
 
         if (acknowledged.FindLoss(key.TopicId, key.Partition, log.HighWatermark) is { } lost)
@@ -72,8 +85,8 @@ internal sealed class PartitionRecovery(
     private async Task<string?> ReplayAsync(long size, TopicConfig config, long tailShare, CancellationToken cancellationToken)
     {
         string? damage = null;
-        var expected = active.BaseOffset;
-        await foreach (var batch in reader.ScanAsync(active.Blob, size, 0, cancellationToken))
+        var expected = log.NextOffset;
+        await foreach (var batch in reader.ScanAsync(active.Blob, size, active.Size, cancellationToken))
         {
             RecordBatchHeader header;
             try

@@ -19,6 +19,9 @@ internal sealed class InMemorySegmentStore(TimeProvider time) : ISegmentStore
     {
     }
 
+    /// <summary>Bytes returned by <see cref="ReadAsync"/> so far, for tests that prove how much of a segment a step read.</summary>
+    public long BytesRead { get; private set; }
+
     public Task<bool> CreateSegmentAsync(string blobName, CancellationToken cancellationToken)
     {
         lock (_lock)
@@ -115,6 +118,7 @@ internal sealed class InMemorySegmentStore(TimeProvider time) : ISegmentStore
             }
 
             var count = (int)Math.Min(length, blob.Content.Count - position);
+            BytesRead += count;
             return Task.FromResult(blob.Content.GetRange((int)position, count).ToArray());
         }
     }

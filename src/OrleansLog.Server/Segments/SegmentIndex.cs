@@ -40,6 +40,17 @@ internal sealed class SegmentIndex
         _maxTimestamp = Math.Max(_maxTimestamp, maxTimestamp);
     }
 
+    /// <summary>
+    /// Continues an index read back from a checkpoint of a segment that is still written: later batches from byte
+    /// <paramref name="segmentSize"/> get entries exactly where they would have had the index never left memory.
+    /// </summary>
+    public SegmentIndex ResumeAt(long segmentSize, long maxTimestamp)
+    {
+        _bytesSinceEntry = _entries.Count == 0 ? 0 : segmentSize - _entries[^1].Position;
+        _maxTimestamp = maxTimestamp;
+        return this;
+    }
+
     /// <summary>The last entry at or before <paramref name="offset"/> (the first entry when the offset precedes it).</summary>
     public IndexEntry FindOffset(long offset)
     {

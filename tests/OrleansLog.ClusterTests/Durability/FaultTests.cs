@@ -2,6 +2,7 @@ using Orleans.TestingHost;
 using OrleansLog.Client;
 using OrleansLog.ClusterTests.Infrastructure;
 using OrleansLog.Partitions;
+using OrleansLog.Segments;
 using Xunit.Abstractions;
 
 namespace OrleansLog.ClusterTests.Durability;
@@ -17,9 +18,11 @@ public sealed class FaultTests(ITestOutputHelper output)
     [Fact]
     public async Task Acks_all_with_idempotence_loses_and_duplicates_nothing_while_silos_are_killed_and_added()
     {
-        await using var log = await LogCluster.StartAsync(silos: 3, fastFailover: true);
+        // Checkpoints every 16 KiB: the killed silos' partitions recover from recovery checkpoints (with the producer state they
+        // carry) and replay only what follows them.
+        await using var log = await LogCluster.StartAsync(silos: 3, fastFailover: true, configurePartitions: o => o.CheckpointIntervalBytes = 16 * 1024);
         var topic = LogCluster.NewTopic("fault-all");
-        await log.CreateTopicAsync(topic, 8);
+        var description = await log.CreateTopicAsync(topic, 8);
         var run = new FaultRun(log, topic, partitions: 8, producers: 3, new ProducerOptions { Acks = Acks.All, Linger = TimeSpan.FromMilliseconds(2) });
 
         run.Start();
@@ -43,6 +46,8 @@ public sealed class FaultTests(ITestOutputHelper output)
         Assert.Equal(0, report.OutOfOrder);
         Assert.Equal(0, report.OffsetGaps);
         Assert.Equal(0, report.Failed);
+        var blobs = await log.Store.ListAsync(SegmentPaths.TopicPrefix(description.TopicId), CancellationToken.None);
+        Assert.Contains(blobs, b => b.EndsWith(".checkpoint", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -28,6 +28,9 @@ internal sealed class PartitionHarness
 
     public TopicConfig Config { get; set; } = TopicConfig.Default;
 
+    /// <summary>The silo's partition options every activation shares (a test may change them between steps).</summary>
+    public PartitionOptions Options { get; } = new();
+
     public PartitionHarness() => Store = new InMemorySegmentStore(Time);
 
     /// <summary>A new activation that has recovered from what storage holds, as the grain's activation does.</summary>
@@ -55,8 +58,8 @@ internal sealed class PartitionHarness
     {
         public Activation(PartitionHarness harness)
         {
-            var options = new PartitionOptions();
-            Budget = new TailMemoryBudget(Options.Create(options));
+            var options = harness.Options;
+            Budget = new TailMemoryBudget(Microsoft.Extensions.Options.Options.Create(options));
             var logger = NullLogger.Instance;
             var reader = new SegmentReader(harness.Store, options.ReadAheadBytes);
             Manifest = new ManifestWriter(harness.Manifest.Open(), Key);
