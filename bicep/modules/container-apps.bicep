@@ -116,8 +116,16 @@ resource environment 'Microsoft.App/managedEnvironments@2025-07-01' = {
   }
 }
 
-var healthProbe = {
-  path: '/healthz'
+// Liveness and readiness differ: a silo that is starting, joining the cluster or draining on its way out is alive (not
+// restarted) but not ready (no ingress traffic).
+var liveProbe = {
+  path: '/healthz/live'
+  port: healthPort
+  scheme: 'HTTP'
+}
+
+var readyProbe = {
+  path: '/healthz/ready'
   port: healthPort
   scheme: 'HTTP'
 }
@@ -245,7 +253,7 @@ resource app 'Microsoft.App/containerApps@2025-07-01' = {
             {
               // Up to 10 x 10 s for the silo to start and join the cluster before liveness counts.
               type: 'Startup'
-              httpGet: healthProbe
+              httpGet: readyProbe
               initialDelaySeconds: 5
               periodSeconds: 10
               timeoutSeconds: 5
@@ -253,14 +261,14 @@ resource app 'Microsoft.App/containerApps@2025-07-01' = {
             }
             {
               type: 'Liveness'
-              httpGet: healthProbe
+              httpGet: liveProbe
               periodSeconds: 15
               timeoutSeconds: 5
               failureThreshold: 4
             }
             {
               type: 'Readiness'
-              httpGet: healthProbe
+              httpGet: readyProbe
               periodSeconds: 5
               timeoutSeconds: 3
               failureThreshold: 3

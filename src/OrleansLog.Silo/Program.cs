@@ -3,7 +3,6 @@ using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -114,6 +113,8 @@ builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
     .AddMeter(OrleansLogMeter.Name, KafkaHostingExtensions.MeterName, "Microsoft.Orleans")
     .AddRuntimeInstrumentation()
     .AddPrometheusExporter());
+builder.Services.AddSiloHealthChecks();
+
 // Endpoints are set in code (not with URLs) because the Kafka listener adds one: Kestrel then ignores URLs.
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
@@ -170,10 +171,7 @@ try
 {
     // Disposing the host matters: until then the console lifetime holds back process exit on SIGTERM.
     await using var app = builder.Build();
-    app.MapGet("/healthz", (IClusterMembershipService membership, ILocalSiloDetails local) =>
-        membership.CurrentSnapshot.GetSiloStatus(local.SiloAddress) == SiloStatus.Active
-            ? Results.Text("ok")
-            : Results.Text("silo is not active", statusCode: StatusCodes.Status503ServiceUnavailable));
+    app.MapSiloHealthChecks();
     app.MapPrometheusScrapingEndpoint("/metrics");
     try
     {
@@ -187,7 +185,7 @@ try
     }
 
     log.LogInformation(
-        "OrleansLog silo is up ({Clustering} clustering): clients connect to gateway port {GatewayPort}, Kafka clients to {KafkaBootstrap}; /healthz and /metrics on port {HealthPort}. Press Ctrl+C to stop.",
+        "OrleansLog silo is up ({Clustering} clustering): clients connect to gateway port {GatewayPort}, Kafka clients to {KafkaBootstrap}; /healthz/live, /healthz/ready and /metrics on port {HealthPort}. Press Ctrl+C to stop.",
         clustering.Provider,
         settings.GatewayPort,
         KafkaBootstrap(app.Services),

@@ -130,7 +130,7 @@ public sealed class SiloProcess : IAsyncDisposable
 
             try
             {
-                using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{HealthPort}/healthz"));
+                using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{HealthPort}/healthz/ready"));
                 if (response.IsSuccessStatusCode)
                 {
                     return;
@@ -147,6 +147,21 @@ public sealed class SiloProcess : IAsyncDisposable
         }
 
         throw new TimeoutException($"Silo did not become healthy within {timeout}:\n{Output}");
+    }
+
+    /// <summary>The status code of a GET of <paramref name="path"/> on the health port, or null when nothing answered (not listening, or slow).</summary>
+    public async Task<int?> GetHealthStatusAsync(string path)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        try
+        {
+            using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{HealthPort}{path}"));
+            return (int)response.StatusCode;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Reads the silo's Prometheus metrics page.</summary>
