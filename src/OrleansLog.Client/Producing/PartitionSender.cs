@@ -20,6 +20,9 @@ internal sealed class PartitionSender(
     Func<bool> disposed,
     ILogger logger)
 {
+    // Copies of one append out at once at most (ProducerOptions.ResendInterval): bounds what a stuck partition holds for one producer.
+    private const int MaxAppendCopies = 3;
+
     /// <summary>The partition's batches; lock it to change them.</summary>
     public PartitionAccumulator Accumulator => accumulator;
 
@@ -140,7 +143,7 @@ internal sealed class PartitionSender(
 
                 // The deadline bounds the call too: a partition stuck on storage must not hold the record past delivery.timeout.ms.
                 var remaining = options.DeliveryTimeout - time.GetElapsedTime(started);
-                var result = await grain.AppendAsync(payload, options.Acks).WaitAsync(Max(remaining, TimeSpan.FromMilliseconds(1)), time).ConfigureAwait(false);
+                var result = await AppendAsync(grain, payload, Max(remaining, TimeSpan.FromMilliseconds(1))).ConfigureAwait(false);
                 long recordsBefore = 0;
                 for (var i = 0; i < batches.Count; i++)
                 {
@@ -188,6 +191,86 @@ internal sealed class PartitionSender(
                 FailAll(batches, error, sequenced: payload is not null && idempotent);
                 return;
             }
+        }
+    }
+
+    // One append attempt, bounded by the delivery deadline. An idempotent producer's append that has not answered within
+    // ResendInterval is sent again beside the first (ProducerOptions.ResendInterval says why); whichever copy answers first is
+    // the result, and a copy that fails transiently while another is still out is not an error yet.
+    private async Task<AppendResult> AppendAsync(IPartitionGrain grain, byte[] payload, TimeSpan timeout)
+    {
+        var time = client.Time;
+        if (!options.IsIdempotent || options.ResendInterval <= TimeSpan.Zero)
+        {
+            return await grain.AppendAsync(payload, options.Acks).WaitAsync(timeout, time).ConfigureAwait(false);
+        }
+
+        var started = time.GetTimestamp();
+        var copies = new List<(Task<AppendResult> Call, CancellationTokenSource Cancel)>(MaxAppendCopies);
+        try
+        {
+            copies.Add(Send());
+            while (true)
+            {
+                var left = timeout - time.GetElapsedTime(started);
+                if (left <= TimeSpan.Zero)
+                {
+                    throw new TimeoutException($"The append to {accumulator.Partition.Topic}-{accumulator.Partition.Partition} did not answer within {timeout.TotalSeconds:0.#} s.");
+                }
+
+                var resendDue = Task.Delay(left < options.ResendInterval ? left : options.ResendInterval, time);
+                var done = await Task.WhenAny(copies.Select(c => (Task)c.Call).Append(resendDue)).ConfigureAwait(false);
+                if (done == resendDue)
+                {
+                    if (time.GetElapsedTime(started) < timeout)
+                    {
+                        ClientMetrics.Resends.Add(1, new KeyValuePair<string, object?>("topic", accumulator.Partition.Topic));
+                        if (copies.Count == MaxAppendCopies)
+                        {
+                            Abandon(copies[0]);
+                            copies.RemoveAt(0);
+                        }
+
+                        copies.Add(Send());
+                    }
+
+                    continue;
+                }
+
+                var index = copies.FindIndex(c => c.Call == done);
+                var copy = copies[index];
+                if (copy.Call.IsCompletedSuccessfully || copies.Count == 1 || copy.Call.Exception?.GetBaseException() is not { } failure || !Retry.IsTransient(failure))
+                {
+                    copies.RemoveAt(index);
+                    copy.Cancel.Dispose();
+                    return await copy.Call.ConfigureAwait(false);
+                }
+
+                // One copy failed on its way (say, its silo died); another is still out and may land.
+                copies.RemoveAt(index);
+                copy.Cancel.Dispose();
+            }
+        }
+        finally
+        {
+            foreach (var copy in copies)
+            {
+                Abandon(copy);
+            }
+        }
+
+        (Task<AppendResult>, CancellationTokenSource) Send()
+        {
+            var cancel = new CancellationTokenSource();
+            return (grain.AppendAsync(payload, options.Acks, cancel.Token), cancel);
+        }
+
+        // A copy no one waits for any more: cancelled (the partition keeps what it appended) and its outcome observed.
+        static void Abandon((Task<AppendResult> Call, CancellationTokenSource Cancel) copy)
+        {
+            copy.Cancel.Cancel();
+            copy.Cancel.Dispose();
+            _ = copy.Call.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         }
     }
 

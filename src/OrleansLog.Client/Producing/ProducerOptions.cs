@@ -38,6 +38,16 @@ public sealed record ProducerOptions
     public TimeSpan RetryBackoffMax { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// How long an idempotent producer waits for an append's answer before it sends the same bytes again beside it (at most
+    /// three copies at a time, the oldest cancelled). A request that went through a gateway that died, or to a silo that died,
+    /// gets no answer until the Orleans response timeout (30 s by default); the copy goes through a live gateway to wherever the
+    /// partition lives now, and the partition recognises it by its sequence numbers, so the records are written once and the
+    /// first answer wins. No equivalent in Kafka, whose requests fail with their connection. Zero turns it off; it never
+    /// applies without idempotence.
+    /// </summary>
+    public TimeSpan ResendInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
     /// Kafka's <c>enable.idempotence</c>: batches carry a producer id and sequence numbers, so a retried batch is written once
     /// and in order. Unset means on with <see cref="Acks.All"/> and off otherwise (as in Kafka); true requires <see cref="Acks.All"/>.
     /// </summary>
@@ -56,6 +66,7 @@ public sealed record ProducerOptions
         Check(DeliveryTimeout > TimeSpan.Zero, nameof(DeliveryTimeout), DeliveryTimeout, "must be positive");
         Check(RetryBackoff >= TimeSpan.Zero, nameof(RetryBackoff), RetryBackoff, "must not be negative");
         Check(RetryBackoffMax >= RetryBackoff, nameof(RetryBackoffMax), RetryBackoffMax, "must be at least RetryBackoff");
+        Check(ResendInterval >= TimeSpan.Zero, nameof(ResendInterval), ResendInterval, "must not be negative (zero turns resending off)");
         Check(Enum.IsDefined(Acks), nameof(Acks), Acks, "must be None, Leader or All");
         Check(EnableIdempotence != true || Acks == Acks.All, nameof(EnableIdempotence), EnableIdempotence!, "requires Acks = All (a record acknowledged before it is durable can be lost, which would leave a sequence gap); set Acks = All or leave EnableIdempotence unset");
         Check(Enum.IsDefined(Compression), nameof(Compression), Compression, "must be None, Gzip, Snappy, Lz4 or Zstd");

@@ -31,6 +31,9 @@ internal static class ClientMetrics
     /// <summary>Calls retried after a transient failure, by operation and error type.</summary>
     public static readonly Counter<long> Retries = Meter.CreateCounter<long>("orleanslog.client.retries", "{retry}", "Calls retried after a transient failure, by operation and error type.");
 
+    public static readonly Counter<long> Resends = Meter.CreateCounter<long>(
+        "orleanslog.client.produce.resends", "{append}", "Appends an idempotent producer sent again because the first had not answered within ProducerOptions.ResendInterval.");
+
     static ClientMetrics()
     {
         Meter.CreateObservableGauge("orleanslog.client.consumer.lag", ObserveLag, "{record}", "Records between a consumer's position and the partition's high watermark, by group, topic and partition.");

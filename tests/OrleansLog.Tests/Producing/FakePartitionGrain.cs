@@ -15,6 +15,9 @@ internal sealed class FakePartitionGrain : IPartitionGrain
 
     public bool Hang { get; set; }
 
+    /// <summary>How many of the next append calls never answer (requests lost with a dead silo); later ones answer.</summary>
+    public int HangingAppends { get; set; }
+
     /// <summary>The payload of each append call, in order.</summary>
     public IReadOnlyList<byte[]> Appends
     {
@@ -33,8 +36,10 @@ internal sealed class FakePartitionGrain : IPartitionGrain
     public Task<AppendResult> AppendAsync(byte[] batches, Acks acks, CancellationToken cancellationToken = default)
     {
         long baseOffset;
+        bool hang;
         lock (_appends)
         {
+            hang = Hang || HangingAppends-- > 0;
             _appends.Add(batches);
             baseOffset = _nextOffset;
             foreach (var batch in new RecordBatchSequence(batches))
@@ -44,7 +49,7 @@ internal sealed class FakePartitionGrain : IPartitionGrain
         }
 
         FirstAppend.TrySetResult();
-        return Hang ? new TaskCompletionSource<AppendResult>().Task : Task.FromResult(new AppendResult(baseOffset, -1, 0));
+        return hang ? new TaskCompletionSource<AppendResult>().Task : Task.FromResult(new AppendResult(baseOffset, -1, 0));
     }
 
     public Task<PendingAppend> AppendPendingAsync(byte[] batches, CancellationToken cancellationToken = default) => throw new NotSupportedException();

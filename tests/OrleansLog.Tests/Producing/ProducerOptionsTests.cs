@@ -54,6 +54,7 @@ public sealed class ProducerOptionsTests
         Assert.Equal(TimeSpan.FromMinutes(2), options.DeliveryTimeout);
         Assert.Equal(TimeSpan.FromMilliseconds(100), options.RetryBackoff);
         Assert.Equal(TimeSpan.FromSeconds(1), options.RetryBackoffMax);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.ResendInterval);
     }
 
     [Theory]
@@ -120,5 +121,13 @@ public sealed class ProducerOptionsTests
         var options = new ProducerOptions { RetryBackoffMax = TimeSpan.FromMilliseconds(-100) };
 
         Assert.Equal("RetryBackoffMax", Assert.Throws<ArgumentOutOfRangeException>(options.Validate).ParamName);
+    }
+
+    [Fact]
+    public void Validate_rejects_a_negative_ResendInterval()
+    {
+        var options = new ProducerOptions { ResendInterval = TimeSpan.FromSeconds(-1) };
+
+        Assert.Equal("ResendInterval", Assert.Throws<ArgumentOutOfRangeException>(options.Validate).ParamName);
     }
 }

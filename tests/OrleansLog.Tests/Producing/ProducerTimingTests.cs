@@ -80,7 +80,7 @@ public sealed class ProducerTimingTests
     {
         var timeout = TimeSpan.FromSeconds(30);
         _partition.Hang = true;
-        await using var producer = _client.CreateProducer<string, string>(new ProducerOptions { Linger = TimeSpan.Zero, DeliveryTimeout = timeout });
+        await using var producer = _client.CreateProducer<string, string>(new ProducerOptions { Linger = TimeSpan.Zero, DeliveryTimeout = timeout, ResendInterval = TimeSpan.Zero });
 
         var send = producer.ProduceAsync("orders", new Message<string, string> { Value = "lost" });
         await _partition.FirstAppend.Task.WaitAsync(Guard);
@@ -95,6 +95,52 @@ public sealed class ProducerTimingTests
         // The timeout bounded the one call in flight; it was not retried past the deadline.
         var append = Assert.Single(_partition.Appends);
         Assert.Equal(1, RecordBatchHeader.Read(Assert.Single(BatchesOf(append)).Span).RecordCount);
+    }
+
+    [Fact]
+    public async Task An_idempotent_append_that_does_not_answer_is_sent_again_after_the_resend_interval_and_the_copy_s_answer_completes_the_record()
+    {
+        _partition.HangingAppends = 1;
+        await using var producer = _client.CreateProducer<string, string>(new ProducerOptions { Linger = TimeSpan.Zero, ResendInterval = TimeSpan.FromSeconds(2) });
+
+        var send = producer.ProduceAsync("orders", new Message<string, string> { Value = "lost-then-resent" });
+        await _partition.FirstAppend.Task.WaitAsync(Guard);
+        _time.Advance(TimeSpan.FromSeconds(2) - TimeSpan.FromMilliseconds(1));
+        Assert.Single(_partition.Appends);
+
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        var delivered = await send.WaitAsync(Guard);
+
+        // The copy carries the very same bytes (producer id and sequence), which is what lets a real partition write it once.
+        Assert.Equal(2, _partition.Appends.Count);
+        Assert.Equal(_partition.Appends[0], _partition.Appends[1]);
+        Assert.True(RecordBatchHeader.Read(_partition.Appends[1]).ProducerId >= 0);
+        Assert.Equal(1, delivered.Offset); // the fake gave the lost first copy offset 0; the answer is the copy's
+    }
+
+    [Fact]
+    public async Task Without_idempotence_an_append_that_does_not_answer_is_never_sent_twice()
+    {
+        _partition.HangingAppends = 1;
+        await using var producer = _client.CreateProducer<string, string>(new ProducerOptions
+        {
+            Linger = TimeSpan.Zero, Acks = Acks.Leader, ResendInterval = TimeSpan.FromSeconds(2), DeliveryTimeout = TimeSpan.FromSeconds(30),
+        });
+
+        var send = producer.ProduceAsync("orders", new Message<string, string> { Value = "once" });
+        await _partition.FirstAppend.Task.WaitAsync(Guard);
+        for (var i = 0; i < 10; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(10);
+        }
+
+        Assert.False(send.IsCompleted);
+        Assert.Single(_partition.Appends);
+
+        _time.Advance(TimeSpan.FromSeconds(20));
+        await Assert.ThrowsAsync<DeliveryTimeoutException>(() => send.WaitAsync(Guard));
+        Assert.Single(_partition.Appends);
     }
 
     private static List<ReadOnlyMemory<byte>> BatchesOf(byte[] payload)
