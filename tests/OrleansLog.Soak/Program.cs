@@ -4,6 +4,8 @@ using OrleansLog.Partitions;
 
 // Soak: the fault tests' acks=All run for N minutes, with a secondary silo killed or a silo added at random every 15-40 s.
 // Usage: dotnet run -c Release --project tests/OrleansLog.Soak -- [--minutes 10] [--partitions 8] [--producers 3] [--seed N]
+// After the read-back check it prints, per kill, when the silo left the membership and each partition's unavailability (p50,
+// p99, max), then the same over all kills and the count of DeliveryTimeoutException.
 var minutes = Option("--minutes", 10);
 var partitions = Option("--partitions", 8);
 var producers = Option("--producers", 3);
@@ -16,6 +18,7 @@ var run = new FaultRun(log, topic, partitions, producers, new ProducerOptions { 
 Console.WriteLine($"soak: {minutes} min, {partitions} partitions, {producers} producers, acks=All, idempotent, 3 silos");
 
 int kills = 0, additions = 0, failedAdditions = 0;
+var deaths = new List<Task<TimeSpan?>>();
 var end = DateTime.UtcNow.AddMinutes(minutes);
 run.Start();
 while (DateTime.UtcNow < end)
@@ -33,6 +36,8 @@ while (DateTime.UtcNow < end)
     {
         var victim = silos[1 + random.Next(silos.Count - 1)];
         Console.WriteLine($"{run.Elapsed:mm\\:ss} kill {victim.SiloAddress} ({run.AckedCount} acked)");
+        run.MarkKill();
+        deaths.Add(WatchDeathAsync(victim.SiloAddress, run.Elapsed));
         await log.Cluster.KillSiloAsync(victim);
         kills++;
     }
@@ -58,12 +63,56 @@ await run.StopAsync();
 var report = await run.VerifyAsync();
 Console.WriteLine($"soak done after {run.Elapsed:mm\\:ss}: {kills} kills, {additions} silos added, {failedAdditions} failed to start");
 Console.WriteLine(report);
+
+// Per kill: when the membership no longer listed the silo as active, and how long each partition then went without an
+// acknowledgement (unaffected partitions answer within milliseconds; the killed silo's wait for failover).
+var unavailability = run.UnavailabilityAfterKills();
+var declared = await Task.WhenAll(deaths);
+for (var i = 0; i < unavailability.Count; i++)
+{
+    var death = declared[i] is { } d ? $"{d.TotalMilliseconds:0} ms" : "not seen";
+    Console.WriteLine($"kill {i + 1}: declared dead after {death}; partition unavailability {Summary(unavailability[i])}");
+}
+
+var all = unavailability.SelectMany(u => u).ToArray();
+var timeouts = report.FailuresByType.GetValueOrDefault("DeliveryTimeoutException");
+Console.WriteLine($"all kills: partition unavailability {(all.Length == 0 ? "none" : Summary(all, "partition-kills"))}; delivery timeouts {timeouts}");
 foreach (var line in log.Logs.Lines.Where(l => l.Contains("Error", StringComparison.Ordinal)).Take(20))
 {
     Console.WriteLine(line);
 }
 
 return report is { Lost: 0, Duplicates: 0, OffsetMismatches: 0, OutOfOrder: 0, OffsetGaps: 0 } ? 0 : 1;
+
+// Polls the cluster's active silos until the killed one is gone from the list.
+async Task<TimeSpan?> WatchDeathAsync(Orleans.Runtime.SiloAddress silo, TimeSpan killedAt)
+{
+    var management = log.Cluster.Client.GetGrain<Orleans.Runtime.IManagementGrain>(0);
+    while (run.Elapsed - killedAt < TimeSpan.FromMinutes(2))
+    {
+        try
+        {
+            if (!(await management.GetHosts(onlyActive: true)).ContainsKey(silo))
+            {
+                return run.Elapsed - killedAt;
+            }
+        }
+        catch (Exception e) when (e is TimeoutException or Orleans.Runtime.OrleansException)
+        {
+        }
+
+        await Task.Delay(100);
+    }
+
+    return null;
+}
+
+static string Summary(TimeSpan[] times, string of = "partitions")
+{
+    var sorted = times.Select(t => t.TotalMilliseconds).Order().ToArray();
+    double At(double quantile) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(quantile * sorted.Length) - 1)];
+    return $"p50 {At(0.5):0} ms, p99 {At(0.99):0} ms, max {sorted[^1]:0} ms ({sorted.Length} {of})";
+}
 
 int Option(string name, int fallback)
 {

@@ -20,6 +20,8 @@ public sealed class FaultRun
     private readonly Dictionary<string, int> _failures = new(StringComparer.Ordinal);
     private readonly long[] _lastAck;
     private readonly long[] _longestGap;
+    private readonly long[] _longestGapEnd;
+    private readonly List<(long AtMs, long[] LongestGapMs)> _kills = [];
     private readonly object _lock = new();
     private readonly Stopwatch _clock = new();
     private CancellationTokenSource _stop = new();
@@ -36,6 +38,7 @@ public sealed class FaultRun
         _inFlightPerProducer = inFlightPerProducer;
         _lastAck = new long[partitions];
         _longestGap = new long[partitions];
+        _longestGapEnd = new long[partitions];
     }
 
     /// <summary>The topic written to.</summary>
@@ -58,6 +61,41 @@ public sealed class FaultRun
             }
         }
     }
+
+    /// <summary>How long after a kill a stall still counts as the kill's doing.</summary>
+    public static readonly TimeSpan KillWindow = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Notes that a silo was just killed: from now on the run measures, per partition, the longest time it goes without an
+    /// acknowledgement in a stall that began within <see cref="KillWindow"/> of the kill (<see cref="UnavailabilityAfterKills"/>).
+    /// </summary>
+    public void MarkKill()
+    {
+        lock (_lock)
+        {
+            _kills.Add((_clock.ElapsedMilliseconds, new long[Partitions]));
+        }
+    }
+
+    /// <summary>
+    /// For each <see cref="MarkKill"/>, each partition's longest wait between acknowledgements that began within
+    /// <see cref="KillWindow"/> after the kill, counted from the kill at the earliest: how long producers waited for it. A partition
+    /// still waiting counts until now.
+    /// </summary>
+    public IReadOnlyList<TimeSpan[]> UnavailabilityAfterKills()
+    {
+        lock (_lock)
+        {
+            var now = _clock.ElapsedMilliseconds;
+            return [.. _kills.Select(kill => kill.LongestGapMs
+                .Select((gap, partition) => TimeSpan.FromMilliseconds(Math.Max(gap, StallSince(kill.AtMs, _lastAck[partition], now))))
+                .ToArray())];
+        }
+    }
+
+    // The part of a stall from lastAck to now that is after a kill at killedAt, if the stall began within the kill's window.
+    private static long StallSince(long killedAt, long lastAck, long now) =>
+        lastAck < killedAt + (long)KillWindow.TotalMilliseconds && now > killedAt ? now - Math.Max(lastAck, killedAt) : 0;
 
     /// <summary>Starts the producers.</summary>
     public void Start()
@@ -135,7 +173,7 @@ public sealed class FaultRun
         }
 
         return new FaultReport(_acked.Count, _failures.Values.Sum(), read, lost, duplicates, mismatched, outOfOrder, offsetGaps, unacknowledged,
-            [.. _longestGap.Select(ms => TimeSpan.FromMilliseconds(ms))], new Dictionary<string, int>(_failures));
+            [.. _longestGap.Select(ms => TimeSpan.FromMilliseconds(ms))], [.. _longestGapEnd.Select(ms => TimeSpan.FromMilliseconds(ms))], new Dictionary<string, int>(_failures));
     }
 
     // Fetches see only durable offsets: acks=Leader records may still wait up to flush.ms, so wait until no high watermark moves.
@@ -200,7 +238,16 @@ public sealed class FaultRun
                 if (_lastAck[partition] > 0)
                 {
                     // Time between successive acknowledgements on one partition: how long it was unavailable to producers.
-                    _longestGap[partition] = Math.Max(_longestGap[partition], now - _lastAck[partition]);
+                    if (now - _lastAck[partition] > _longestGap[partition])
+                    {
+                        _longestGap[partition] = now - _lastAck[partition];
+                        _longestGapEnd[partition] = now;
+                    }
+                }
+
+                foreach (var (atMs, longestGaps) in _kills)
+                {
+                    longestGaps[partition] = Math.Max(longestGaps[partition], StallSince(atMs, _lastAck[partition], now));
                 }
 
                 _lastAck[partition] = Math.Max(_lastAck[partition], now);
@@ -277,11 +324,12 @@ public sealed record FaultReport(
     long OffsetGaps,
     long UnacknowledgedPresent,
     IReadOnlyList<TimeSpan> LongestUnavailability,
+    IReadOnlyList<TimeSpan> LongestUnavailabilityEndedAt,
     IReadOnlyDictionary<string, int> FailuresByType)
 {
     /// <summary>One line of figures, as the tests and the soak tool print them.</summary>
     public override string ToString() =>
         $"acked={Acked} failed={Failed} read={Read} lost={Lost} duplicates={Duplicates} offset-mismatches={OffsetMismatches} out-of-order={OutOfOrder} " +
-        $"offset-gaps={OffsetGaps} unacknowledged-present={UnacknowledgedPresent} longest-unavailability-ms=[{string.Join(",", LongestUnavailability.Select(t => (long)t.TotalMilliseconds))}]" +
+        $"offset-gaps={OffsetGaps} unacknowledged-present={UnacknowledgedPresent} longest-unavailability-ms=[{string.Join(",", LongestUnavailability.Zip(LongestUnavailabilityEndedAt, (gap, end) => $"{(long)gap.TotalMilliseconds}@{end:mm\\:ss}"))}]" +
         (FailuresByType.Count == 0 ? string.Empty : " failures: " + string.Join(", ", FailuresByType.Select(f => $"{f.Key}={f.Value}")));
 }
