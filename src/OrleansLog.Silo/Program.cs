@@ -152,8 +152,12 @@ builder.UseOrleans(silo =>
         });
     }
 
-    // Membership timing (probes, missed-probe limits) can be tuned from Orleans:ClusterMembership.
+    // Failure detection (Orleans:ClusterMembership) and how long a dead silo's grains stay reserved in the grain directory
+    // (OrleansLog:Silo:GrainDirectoryRangeLeaseDuration; Orleans' own Orleans:GrainDirectory section names directory providers)
+    // decide how fast partitions come back after a crash. appsettings.json tunes both for seconds; blob lease plus leader epoch
+    // fencing guard against a silo declared dead too early.
     silo.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection("Orleans:ClusterMembership"));
+    silo.Configure<GrainDirectoryOptions>(o => o.RangeLeaseDuration = settings.GrainDirectoryRangeLeaseDuration);
     silo.AddOrleansLog(o => builder.Configuration.GetSection(PartitionOptions.SectionName).Bind(o));
     silo.AddOrleansLogAzureBlobStorage(o =>
     {

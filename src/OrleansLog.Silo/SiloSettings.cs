@@ -15,6 +15,14 @@ public sealed class SiloSettings
     /// <summary>The HTTP port of the health endpoint (<c>/healthz</c>); 0 turns it off.</summary>
     public int HealthPort { get; set; } = 8080;
 
+    /// <summary>
+    /// How long the grain directory keeps a crashed silo's grains reserved before they may be activated elsewhere (Orleans'
+    /// <c>GrainDirectoryOptions.RangeLeaseDuration</c>, 30 s by default there). Partitions of a crashed silo are unavailable at
+    /// least this long, counted from the estimated failure; shorter is safe here because blob lease and leader epoch fence a
+    /// partition's stale activation.
+    /// </summary>
+    public TimeSpan GrainDirectoryRangeLeaseDuration { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>The address other silos and clients reach this one at; defaults to loopback for Localhost clustering and the first non-loopback IPv4 address otherwise.</summary>
     public string? AdvertisedIPAddress { get; set; }
 

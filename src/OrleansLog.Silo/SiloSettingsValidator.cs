@@ -26,6 +26,11 @@ public sealed class SiloSettingsValidator : IValidateOptions<SiloSettings>, IVal
         CheckPort(failures, "SiloPort", options.SiloPort, allowZero: false);
         CheckPort(failures, "GatewayPort", options.GatewayPort, allowZero: false);
         CheckPort(failures, "HealthPort", options.HealthPort, allowZero: true);
+        if (options.GrainDirectoryRangeLeaseDuration < TimeSpan.Zero)
+        {
+            failures.Add($"OrleansLog:Silo:GrainDirectoryRangeLeaseDuration ({options.GrainDirectoryRangeLeaseDuration}) must not be negative; 00:00:00 turns the lease off.");
+        }
+
         var ports = new[] { options.SiloPort, options.GatewayPort, options.HealthPort }.Where(p => p != 0).ToArray();
         if (ports.Distinct().Count() != ports.Length)
         {
