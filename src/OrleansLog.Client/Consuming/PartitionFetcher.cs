@@ -17,7 +17,9 @@ internal sealed class PartitionFetcher(
     Action<FetchedChunk> deliver,
     Func<TopicPartition, CancellationToken, Task<long>>? committedOffset = null) : ILagSource
 {
-    private static readonly TimeSpan FetchGrace = TimeSpan.FromSeconds(5);
+    // A fetch is read-only, so giving up on one and asking again costs a repeated read at most: 2 s, as the producer's
+    // ProducerOptions.ResendInterval.
+    private static readonly TimeSpan FetchGrace = TimeSpan.FromSeconds(2);
 
     private readonly ILogger _logger = client.LoggerFactory.CreateLogger("OrleansLog.Client.Consumer");
     private long _fetchPosition = -1;
