@@ -42,6 +42,8 @@ public static class OrleansLogSiloBuilderExtensions
         services.TryAddSingleton<StoredPartitionReader>();
         services.TryAddSingleton<ShutdownFlushReport>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ShutdownFlushReport>());
+        services.TryAddSingleton<PartitionKeeper>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<PartitionKeeper>());
         services.AddSingleton<IConfigurationValidator, StorageRegistrationValidator>();
         return builder;
     }
