@@ -60,9 +60,6 @@ while (DateTime.UtcNow < end)
 }
 
 await run.StopAsync();
-var report = await run.VerifyAsync();
-Console.WriteLine($"soak done after {run.Elapsed:mm\\:ss}: {kills} kills, {additions} silos added, {failedAdditions} failed to start");
-Console.WriteLine(report);
 
 // Per kill: when the membership no longer listed the silo as active, and how long each partition then went without an
 // acknowledgement (unaffected partitions answer within milliseconds; the killed silo's wait for failover).
@@ -75,8 +72,11 @@ for (var i = 0; i < unavailability.Count; i++)
 }
 
 var all = unavailability.SelectMany(u => u).ToArray();
-var timeouts = report.FailuresByType.GetValueOrDefault("DeliveryTimeoutException");
-Console.WriteLine($"all kills: partition unavailability {(all.Length == 0 ? "none" : Summary(all, "partition-kills"))}; delivery timeouts {timeouts}");
+Console.WriteLine($"all kills: partition unavailability {(all.Length == 0 ? "none" : Summary(all, "partition-kills"))}; delivery timeouts {run.Failures.GetValueOrDefault("DeliveryTimeoutException")}");
+var report = await run.VerifyAsync();
+Console.WriteLine($"soak done after {run.Elapsed:mm\\:ss}: {kills} kills, {additions} silos added, {failedAdditions} failed to start");
+Console.WriteLine(report);
+
 foreach (var line in log.Logs.Lines.Where(l => l.Contains("Error", StringComparison.Ordinal)).Take(20))
 {
     Console.WriteLine(line);

@@ -97,6 +97,18 @@ public sealed class FaultRun
     private static long StallSince(long killedAt, long lastAck, long now) =>
         lastAck < killedAt + (long)KillWindow.TotalMilliseconds && now > killedAt ? now - Math.Max(lastAck, killedAt) : 0;
 
+    /// <summary>The produce calls that failed so far, by exception type name.</summary>
+    public IReadOnlyDictionary<string, int> Failures
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return new Dictionary<string, int>(_failures);
+            }
+        }
+    }
+
     /// <summary>Starts the producers.</summary>
     public void Start()
     {
