@@ -104,6 +104,18 @@ internal sealed class PartitionHarness
             return Log.Append(validated, Manifest.Current.LeaderEpoch, logAppendTime: -1);
         }
 
+        /// <summary>Appends <paramref name="batches"/> as <see cref="Append"/> does, then flushes them into the segment.</summary>
+        public async Task<LogAppend> AppendAndFlushAsync(params byte[][] batches)
+        {
+            var append = Append(batches);
+            await Committer.FlushAsync();
+            return append;
+        }
+
+        /// <summary>What a crash in the middle of a block leaves: the first half of <paramref name="batch"/> at the segment's end.</summary>
+        public Task AppendTornBatchAsync(InMemorySegmentStore store, byte[] batch) =>
+            store.AppendBlockAsync(Active.Blob, batch.AsMemory(0, batch.Length / 2), Active.Size, Active.LeaseId, default);
+
         /// <summary>The durable batches from <paramref name="offset"/>, read from storage.</summary>
         public async Task<byte[]> ReadStoredAsync(long offset)
         {

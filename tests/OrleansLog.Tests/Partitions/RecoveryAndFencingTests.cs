@@ -62,8 +62,7 @@ public sealed class RecoveryAndFencingTests
         var whole = first.Active.Size;
 
         // A crash in the middle of a block: half of a batch reached the blob.
-        var torn = Batch(4);
-        await harness.Store.AppendBlockAsync(first.Active.Blob, torn.AsMemory(0, torn.Length / 2), whole, first.Active.LeaseId, default);
+        await first.AppendTornBatchAsync(harness.Store, Batch(4));
 
         var second = await harness.ActivateAsync();
 

@@ -11,21 +11,17 @@ public sealed class RecoveryCheckpointTests
     [Fact]
     public async Task Recovery_from_a_checkpoint_reads_only_the_bytes_after_it_and_restores_index_timestamps_and_producer_state()
     {
-        var harness = new PartitionHarness();
-        harness.Options.CheckpointIntervalBytes = 1;
+        var harness = CheckpointingEveryFlush();
         var first = await harness.ActivateAsync();
-        first.Append(Batch(3, producerId: 7, baseSequence: 0, timestamp: 100));
-        await first.Committer.FlushAsync();
-        first.Append(Batch(2, timestamp: 300));
-        await first.Committer.FlushAsync();
+        await first.AppendAndFlushAsync(Batch(3, producerId: 7, baseSequence: 0, timestamp: 100));
+        await first.AppendAndFlushAsync(Batch(2, timestamp: 300));
         var checkpointed = first.Active.Size;
         Assert.Equal(checkpointed, first.Active.CheckpointedSize);
 
         // Written after the last checkpoint: the only bytes recovery may replay.
         harness.Options.CheckpointIntervalBytes = long.MaxValue;
         var after = Batch(4, timestamp: 200);
-        first.Append(after);
-        await first.Committer.FlushAsync();
+        await first.AppendAndFlushAsync(after);
         Assert.Equal(checkpointed, first.Active.CheckpointedSize);
 
         var readBefore = harness.Store.BytesRead;
@@ -53,20 +49,17 @@ public sealed class RecoveryCheckpointTests
     [Fact]
     public async Task Appends_after_a_checkpoint_recovery_index_the_segment_as_a_full_scan_would()
     {
-        var harness = new PartitionHarness { Config = TopicConfig.Default with { IndexIntervalBytes = 150 } };
-        harness.Options.CheckpointIntervalBytes = 1;
+        var harness = CheckpointingEveryFlush(TopicConfig.Default with { IndexIntervalBytes = 150 });
         var first = await harness.ActivateAsync();
         for (var i = 0; i < 5; i++)
         {
-            first.Append(Batch(2, timestamp: 100 + i));
-            await first.Committer.FlushAsync();
+            await first.AppendAndFlushAsync(Batch(2, timestamp: 100 + i));
         }
 
         var fromCheckpoint = await harness.ActivateAsync();
         for (var i = 0; i < 5; i++)
         {
-            fromCheckpoint.Append(Batch(3, timestamp: 200 + i));
-            await fromCheckpoint.Committer.FlushAsync();
+            await fromCheckpoint.AppendAndFlushAsync(Batch(3, timestamp: 200 + i));
         }
 
         await harness.Store.DeleteAsync(fromCheckpoint.Active.CheckpointBlob, default);
@@ -84,13 +77,10 @@ public sealed class RecoveryCheckpointTests
     [InlineData("longer than the segment")]
     public async Task A_checkpoint_that_does_not_describe_the_segment_is_ignored_and_the_whole_segment_is_scanned(string damage)
     {
-        var harness = new PartitionHarness();
-        harness.Options.CheckpointIntervalBytes = 1;
+        var harness = CheckpointingEveryFlush();
         var first = await harness.ActivateAsync();
-        first.Append(Batch(3, producerId: 7, baseSequence: 0));
-        await first.Committer.FlushAsync();
-        first.Append(Batch(2));
-        await first.Committer.FlushAsync();
+        await first.AppendAndFlushAsync(Batch(3, producerId: 7, baseSequence: 0));
+        await first.AppendAndFlushAsync(Batch(2));
         var stored = (await harness.Store.ReadBlobAsync(first.Active.CheckpointBlob, default))!;
         var checkpoint = SegmentCheckpoint.Parse(stored);
         var replacement = damage switch
@@ -114,17 +104,13 @@ public sealed class RecoveryCheckpointTests
     [Fact]
     public async Task A_torn_tail_after_a_checkpoint_is_sealed_at_the_last_whole_batch()
     {
-        var harness = new PartitionHarness();
-        harness.Options.CheckpointIntervalBytes = 1;
+        var harness = CheckpointingEveryFlush();
         var first = await harness.ActivateAsync();
-        first.Append(Batch(2));
-        await first.Committer.FlushAsync();
+        await first.AppendAndFlushAsync(Batch(2));
         harness.Options.CheckpointIntervalBytes = long.MaxValue;
-        first.Append(Batch(3));
-        await first.Committer.FlushAsync();
+        await first.AppendAndFlushAsync(Batch(3));
         var whole = first.Active.Size;
-        var torn = Batch(4);
-        await harness.Store.AppendBlockAsync(first.Active.Blob, torn.AsMemory(0, torn.Length / 2), whole, first.Active.LeaseId, default);
+        await first.AppendTornBatchAsync(harness.Store, Batch(4));
 
         var second = await harness.ActivateAsync();
 
@@ -138,17 +124,14 @@ public sealed class RecoveryCheckpointTests
     [Fact]
     public async Task Sealing_a_segment_deletes_its_checkpoint_and_the_next_segment_checkpoints_itself()
     {
-        var harness = new PartitionHarness();
-        harness.Options.CheckpointIntervalBytes = 1;
+        var harness = CheckpointingEveryFlush();
         var first = await harness.ActivateAsync();
-        first.Append(Batch(2));
-        await first.Committer.FlushAsync();
+        await first.AppendAndFlushAsync(Batch(2));
         var sealedCheckpoint = first.Active.CheckpointBlob;
         Assert.NotNull(await harness.Store.ReadBlobAsync(sealedCheckpoint, default));
 
         await first.Committer.SealAsync();
-        first.Append(Batch(3));
-        await first.Committer.FlushAsync();
+        await first.AppendAndFlushAsync(Batch(3));
 
         Assert.Null(await harness.Store.ReadBlobAsync(sealedCheckpoint, default));
         var next = SegmentCheckpoint.Parse((await harness.Store.ReadBlobAsync(first.Active.CheckpointBlob, default))!);
@@ -161,11 +144,18 @@ public sealed class RecoveryCheckpointTests
         var harness = new PartitionHarness();
         harness.Options.CheckpointIntervalBytes = 0;
         var first = await harness.ActivateAsync();
-        first.Append(Batch(2));
-        await first.Committer.FlushAsync();
+        await first.AppendAndFlushAsync(Batch(2));
 
         Assert.Null(await harness.Store.ReadBlobAsync(first.Active.CheckpointBlob, default));
         Assert.Equal(0, first.Active.CheckpointedSize);
+    }
+
+    // Every flush writes a checkpoint (a test raises the interval to stop them).
+    private static PartitionHarness CheckpointingEveryFlush(TopicConfig? config = null)
+    {
+        var harness = new PartitionHarness { Config = config ?? TopicConfig.Default };
+        harness.Options.CheckpointIntervalBytes = 1;
+        return harness;
     }
 
     private static SegmentCheckpoint Copy(SegmentCheckpoint checkpoint, long? position = null, uint? lastBatchCrc = null) => new()
