@@ -207,6 +207,9 @@ internal sealed class PartitionSender(
 
         var started = time.GetTimestamp();
         var copies = new List<(Task<AppendResult> Call, CancellationTokenSource Cancel)>(MaxAppendCopies);
+
+        // Cancelled on the way out, so an append that answers in milliseconds leaves no resend timer behind.
+        using var resendTimer = new CancellationTokenSource();
         try
         {
             copies.Add(Send());
@@ -218,7 +221,7 @@ internal sealed class PartitionSender(
                     throw new TimeoutException($"The append to {accumulator.Partition.Topic}-{accumulator.Partition.Partition} did not answer within {timeout.TotalSeconds:0.#} s.");
                 }
 
-                var resendDue = Task.Delay(left < options.ResendInterval ? left : options.ResendInterval, time);
+                var resendDue = Task.Delay(left < options.ResendInterval ? left : options.ResendInterval, time, resendTimer.Token);
                 var done = await Task.WhenAny(copies.Select(c => (Task)c.Call).Append(resendDue)).ConfigureAwait(false);
                 if (done == resendDue)
                 {
@@ -253,6 +256,7 @@ internal sealed class PartitionSender(
         }
         finally
         {
+            resendTimer.Cancel();
             foreach (var copy in copies)
             {
                 Abandon(copy);
