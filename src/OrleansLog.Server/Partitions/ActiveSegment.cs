@@ -108,14 +108,14 @@ internal sealed class ActiveSegment(ISegmentStore store, PartitionGrainKey key, 
     public void Track(in TailEntry batch, int indexIntervalBytes)
     {
         Index.Add(batch.BaseOffset, batch.Batch.Length, batch.MaxTimestamp, Size, indexIntervalBytes);
+        var header = RecordBatchHeader.Read(batch.Batch.Span);
         if (FirstTimestamp < 0)
         {
-            FirstTimestamp = RecordBatchHeader.Read(batch.Batch.Span).BaseTimestamp;
+            FirstTimestamp = header.BaseTimestamp;
         }
 
         _lastBatchPosition = Size;
-        _lastBatchCrc = RecordBatchHeader.Read(batch.Batch.Span).Crc;
-
+        _lastBatchCrc = header.Crc;
         MaxTimestamp = Math.Max(MaxTimestamp, batch.MaxTimestamp);
         Size += batch.Batch.Length;
     }
