@@ -119,7 +119,6 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>Waits until the silo's health endpoint says it is an active member.</summary>
     public async Task WaitHealthyAsync(TimeSpan timeout)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
@@ -128,19 +127,9 @@ public sealed class SiloProcess : IAsyncDisposable
                 throw new InvalidOperationException($"Silo exited with {_process.ExitCode}:\n{Output}");
             }
 
-            try
+            if (await GetHealthStatusAsync("/healthz/ready") == 200)
             {
-                using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{HealthPort}/healthz/ready"));
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException)
-            {
+                return;
             }
 
             await Task.Delay(200);
