@@ -100,8 +100,7 @@ public sealed class GroupWireTests(KafkaBrokerFixture broker)
         Assert.Equal((short)KafkaErrorCode.UnsupportedAssignor, unknown.ErrorCode);
         Assert.Contains("uniform", unknown.ErrorMessage, StringComparison.Ordinal);
 
-        var joined = await wire.SendAsync<ConsumerGroupHeartbeatResponse>(
-            new ConsumerGroupHeartbeatRequest { GroupId = group, MemberEpoch = 0, RebalanceTimeoutMs = 30_000, SubscribedTopicNames = [topic], TopicPartitions = [] }, 0);
+        var joined = await JoinKip848Async(wire, group, topic);
         Assert.Equal((short)KafkaErrorCode.None, joined.ErrorCode);
         Assert.Equal([0], joined.Assignment!.TopicPartitions.Single().Partitions);
 
@@ -122,8 +121,7 @@ public sealed class GroupWireTests(KafkaBrokerFixture broker)
         var group = KafkaClients.NewTopic("g");
         await broker.Log.Admin.CreateTopicAsync(topic, 1);
         using var wire = await KafkaWire.ConnectAsync(broker.Silo.KafkaPort);
-        var joined = await wire.SendAsync<ConsumerGroupHeartbeatResponse>(
-            new ConsumerGroupHeartbeatRequest { GroupId = group, MemberEpoch = 0, RebalanceTimeoutMs = 30_000, SubscribedTopicNames = [topic], TopicPartitions = [] }, 0);
+        var joined = await JoinKip848Async(wire, group, topic);
         Assert.Equal((short)KafkaErrorCode.None, joined.ErrorCode);
 
         async Task<OffsetFetchResponse.OffsetFetchResponseGroup> FetchAsync(string? memberId, int memberEpoch)
@@ -207,4 +205,9 @@ public sealed class GroupWireTests(KafkaBrokerFixture broker)
         var response = await wire.SendAsync<OffsetCommitResponse>(request, 8);
         return (KafkaErrorCode)response.Topics.Single().Partitions.Single().ErrorCode;
     }
+
+    // A new KIP-848 member's first heartbeat (epoch 0) subscribing to topic: it joins the group.
+    private static Task<ConsumerGroupHeartbeatResponse> JoinKip848Async(KafkaWire wire, string group, string topic) =>
+        wire.SendAsync<ConsumerGroupHeartbeatResponse>(
+            new ConsumerGroupHeartbeatRequest { GroupId = group, MemberEpoch = 0, RebalanceTimeoutMs = 30_000, SubscribedTopicNames = [topic], TopicPartitions = [] }, 0);
 }
