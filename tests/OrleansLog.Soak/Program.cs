@@ -1,21 +1,49 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
 using OrleansLog.Client;
 using OrleansLog.Testing;
 using OrleansLog.Partitions;
 
 // Soak: the fault tests' acks=All run for N minutes, with a secondary silo killed or a silo added at random every 15-40 s.
 // Usage: dotnet run -c Release --project tests/OrleansLog.Soak -- [--minutes 10] [--partitions 8] [--producers 3] [--seed N]
+//        [--storage memory|disk]
+// The silos run with the bundled silo's membership and grain directory settings (read from its appsettings.json), and the
+// client with Orleans' defaults, so the figures are those a deployment of the bundled silo sees. Storage is an Azurite of its
+// own, in memory with a 16 GiB Node.js heap (its resident memory passes Node's default 4 GiB limit in a 10-minute run).
+// `--storage disk` keeps its data in a temporary folder instead, but Azurite's on-disk metadata store is too slow for this load
+// (its requests failed with 500 within two minutes).
 // After the read-back check it prints, per kill, when the silo left the membership and each partition's unavailability (p50,
 // p99, max), then the same over all kills and the count of DeliveryTimeoutException.
 var minutes = Option("--minutes", 10);
 var partitions = Option("--partitions", 8);
 var producers = Option("--producers", 3);
 var random = new Random(Option("--seed", Environment.TickCount));
+var storage = TextOption("--storage", "memory");
+if (storage is not ("disk" or "memory"))
+{
+    Console.Error.WriteLine($"--storage must be disk or memory, not '{storage}'");
+    return 2;
+}
 
-await using var log = await LogCluster.StartAsync(silos: 3, fastFailover: true);
+var dataDirectory = storage == "disk" ? Directory.CreateTempSubdirectory("orleanslog-soak-azurite-").FullName : null;
+await using var azurite = await AzuriteEmulator.StartAsync(
+    new AzuriteEmulatorOptions { InMemoryPersistence = dataDirectory is null, DataDirectory = dataDirectory, NodeHeapMegabytes = 16384, StartTimeout = TimeSpan.FromSeconds(90) });
+var bundled = new ConfigurationBuilder().AddJsonFile(Path.Combine(AppContext.BaseDirectory, "bundled-silo.appsettings.json")).Build();
+await using var log = await LogCluster.StartAsync(
+    silos: 3,
+    azurite: azurite,
+    configureSilo: (_, silo) =>
+    {
+        silo.Configure<ClusterMembershipOptions>(bundled.GetSection("Orleans:ClusterMembership"));
+        silo.Configure<GrainDirectoryOptions>(o => o.RangeLeaseDuration = bundled.GetValue<TimeSpan>("OrleansLog:Silo:GrainDirectoryRangeLeaseDuration"));
+    });
 var topic = LogCluster.NewTopic("soak");
-await log.Client.Admin.CreateTopicAsync(topic, partitions, new Dictionary<string, string>());
+// Segments sealed every minute: Azurite maps every block of an append blob on each ranged read of it (Azure does not), and an
+// acks=all segment of 10 minutes has tens of thousands of small blocks, so the read-back of a 10-minute run would wait on it.
+await log.Client.Admin.CreateTopicAsync(topic, partitions, new Dictionary<string, string> { ["segment.ms"] = "60000" });
 var run = new FaultRun(log, topic, partitions, producers, new ProducerOptions { Acks = Acks.All, Linger = TimeSpan.FromMilliseconds(2) });
-Console.WriteLine($"soak: {minutes} min, {partitions} partitions, {producers} producers, acks=All, idempotent, 3 silos");
+Console.WriteLine($"soak: {minutes} min, {partitions} partitions, {producers} producers, acks=All, idempotent, 3 silos, Azurite {(storage == "disk" ? "on disk" : "in memory")}, bundled membership settings");
 
 int kills = 0, additions = 0, failedAdditions = 0;
 var deaths = new List<Task<TimeSpan?>>();
@@ -82,6 +110,13 @@ foreach (var line in log.Logs.Lines.Where(l => l.Contains("Error", StringCompari
     Console.WriteLine(line);
 }
 
+await log.DisposeAsync();
+await azurite.DisposeAsync();
+if (dataDirectory is not null)
+{
+    Directory.Delete(dataDirectory, recursive: true);
+}
+
 return report is { Lost: 0, Duplicates: 0, OffsetMismatches: 0, OutOfOrder: 0, OffsetGaps: 0 } ? 0 : 1;
 
 // Polls the cluster's active silos until the killed one is gone from the list.
@@ -114,8 +149,11 @@ static string Summary(TimeSpan[] times, string of = "partitions")
     return $"p50 {At(0.5):0} ms, p99 {At(0.99):0} ms, max {sorted[^1]:0} ms ({sorted.Length} {of})";
 }
 
-int Option(string name, int fallback)
+int Option(string name, int fallback) =>
+    TextOption(name, null) is { } text ? int.Parse(text, System.Globalization.CultureInfo.InvariantCulture) : fallback;
+
+string? TextOption(string name, string? fallback)
 {
     var index = Array.IndexOf(args, name);
-    return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
 }

@@ -93,7 +93,7 @@ public sealed partial class AzuriteEmulator : IAsyncDisposable
             var (blobPort, queuePort, tablePort) = ChoosePorts(options);
             try
             {
-                return await LaunchAsync(node, script, packageDirectory, dataDirectory, blobPort, queuePort, tablePort, options.StartTimeout, logger, cancellationToken)
+                return await LaunchAsync(node, script, packageDirectory, dataDirectory, blobPort, queuePort, tablePort, options.NodeHeapMegabytes, options.StartTimeout, logger, cancellationToken)
                     .ConfigureAwait(false);
             }
             catch (AddressInUseException) when (picksPorts && attempt < PortPickAttempts)
@@ -146,6 +146,7 @@ public sealed partial class AzuriteEmulator : IAsyncDisposable
         int blobPort,
         int queuePort,
         int tablePort,
+        int? nodeHeapMegabytes,
         TimeSpan startTimeout,
         ILogger logger,
         CancellationToken cancellationToken)
@@ -159,6 +160,11 @@ public sealed partial class AzuriteEmulator : IAsyncDisposable
             CreateNoWindow = true,
             WorkingDirectory = dataDirectory ?? packageDirectory,
         };
+        if (nodeHeapMegabytes is { } heap)
+        {
+            startInfo.ArgumentList.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"--max-old-space-size={heap}"));
+        }
+
         foreach (var argument in (string[])["--eval", WrapperScript, "--", script])
         {
             startInfo.ArgumentList.Add(argument);

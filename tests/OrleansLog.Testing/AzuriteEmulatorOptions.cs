@@ -21,6 +21,12 @@ public sealed record AzuriteEmulatorOptions
     /// <summary>The loopback port of the table service; 0 picks a free port.</summary>
     public int TablePort { get; init; }
 
+    /// <summary>
+    /// Node.js's heap limit for Azurite in MiB (<c>--max-old-space-size</c>); null keeps Node's default (about 4 GiB on a 64-bit
+    /// machine), which an in-memory Azurite holding a long soak's metadata outgrows.
+    /// </summary>
+    public int? NodeHeapMegabytes { get; init; }
+
     /// <summary>How long to wait for Azurite to accept connections on all three ports, not counting a first-use install.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
 }

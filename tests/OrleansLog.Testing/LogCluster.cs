@@ -10,6 +10,8 @@ namespace OrleansLog.Testing;
 /// <summary>An in-process Orleans test cluster hosting OrleansLog on the shared Azurite, with an external client over loopback.</summary>
 public sealed class LogCluster : IAsyncDisposable
 {
+    private int _disposed;
+
     private LogCluster(InProcessTestCluster cluster, AzuriteEmulator azurite, string containerName)
     {
         Cluster = cluster;
@@ -41,7 +43,8 @@ public sealed class LogCluster : IAsyncDisposable
     /// Starts <paramref name="silos"/> silos over <paramref name="containerName"/> (a new container when null), with partition options adjusted by
     /// <paramref name="configurePartitions"/>. <paramref name="fastFailover"/> tunes membership and timeouts so that a dead silo's grains move in
     /// seconds (fault tests); <paramref name="azurite"/> replaces the shared emulator (tests that stop storage); <paramref name="configureStorage"/>
-    /// adjusts the silos' storage options last (another endpoint, request limits).
+    /// adjusts the silos' storage options last (another endpoint, request limits); <paramref name="configureSilo"/> (given each silo's name and
+    /// ports) and <paramref name="configureClient"/> run after everything else (the soak's bundled-silo membership settings).
     /// </summary>
     public static async Task<LogCluster> StartAsync(
         short silos = 2,
@@ -49,7 +52,9 @@ public sealed class LogCluster : IAsyncDisposable
         Action<Partitions.PartitionOptions>? configurePartitions = null,
         bool fastFailover = false,
         AzuriteEmulator? azurite = null,
-        Action<OrleansLogStorageOptions>? configureStorage = null)
+        Action<OrleansLogStorageOptions>? configureStorage = null,
+        Action<InProcessTestSiloSpecificOptions, Orleans.Hosting.ISiloBuilder>? configureSilo = null,
+        Action<Orleans.Hosting.IClientBuilder>? configureClient = null)
     {
         azurite ??= await TestAzurite.GetAsync();
         var container = containerName ?? TestAzurite.NewContainerName("log");
@@ -90,6 +95,16 @@ public sealed class LogCluster : IAsyncDisposable
             });
         }
 
+        if (configureSilo is not null)
+        {
+            builder.ConfigureSilo(configureSilo);
+        }
+
+        if (configureClient is not null)
+        {
+            builder.ConfigureClient(configureClient);
+        }
+
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return new LogCluster(cluster, azurite, container) { Logs = logs };
@@ -98,9 +113,14 @@ public sealed class LogCluster : IAsyncDisposable
     /// <summary>A unique topic name, so tests sharing a cluster never meet.</summary>
     public static string NewTopic(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
 
-    /// <summary>Stops every silo and the client.</summary>
+    /// <summary>Stops every silo and the client; a second call does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await Cluster.StopAllSilosAsync();
         await Cluster.DisposeAsync();
     }
