@@ -22,7 +22,9 @@ public sealed class PerfCliTests(KafkaBrokerFixture broker)
                 Assert.True(report.RootElement.GetProperty(client).GetProperty("median").GetProperty("recordsPerSecond").GetDouble() > 0);
             }
 
-            Assert.True(report.RootElement.GetProperty("ratio").GetProperty("recordsPerSecond").GetDouble() > 0);
+            var ratio = report.RootElement.GetProperty("ratio");
+            Assert.True(ratio.GetProperty("recordsPerSecond").GetDouble() > 0);
+            Assert.Equal(ratio.GetProperty("medianOfRounds").GetDouble(), Assert.Single(ratio.GetProperty("rounds").EnumerateArray().ToList()).GetDouble());
             Assert.Equal("true", report.RootElement.GetProperty("settings").GetProperty("kafkaEnableIdempotence").GetString());
         }
 
@@ -39,11 +41,13 @@ public sealed class PerfCliTests(KafkaBrokerFixture broker)
             Assert.Equal((4000, 200_000), (run.GetProperty("records").GetInt64(), run.GetProperty("bytes").GetInt64()));
         }
 
-        var both = await CliRunner.RunAsync(broker, "perf", "consume", "--topic", topic, "--client", "both", "--bootstrap-servers", broker.BootstrapServers, "--records", "4000", "--timeout", "10000");
+        // Two rounds: the clients take turns, the second round in the opposite order, and each round gives a ratio.
+        var both = await CliRunner.RunAsync(broker, "perf", "consume", "--topic", topic, "--client", "both", "--bootstrap-servers", broker.BootstrapServers, "--records", "4000", "--timeout", "10000", "--runs", "2");
         Assert.True(both.ExitCode == 0, both.Error);
         var lines = both.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Assert.StartsWith("native: 4000 records read", lines[0], StringComparison.Ordinal);
-        Assert.StartsWith("kafka: 4000 records read", lines[1], StringComparison.Ordinal);
-        Assert.Matches(@"^kafka/native: [0-9.]+ \(median records/sec\)", lines[^1]);
+        Assert.Equal(
+            ["native: 4000 records read", "kafka: 4000 records read", "kafka: 4000 records read", "native: 4000 records read"],
+            lines.Take(4).Select(line => line[..line.IndexOf(',', StringComparison.Ordinal)]));
+        Assert.Matches(@"^kafka/native: [0-9.]+ \(median records/sec\), [0-9.]+ \(median MB/sec\), [0-9.]+ \(median of the rounds' records/sec ratios: [0-9.]+, [0-9.]+\)$", lines[^1]);
     }
 }

@@ -25,7 +25,7 @@ internal static class PerfCommand
     internal static Option<string> ClientOption() => new("--client")
     {
         Description = "native: the OrleansLog client over the gateway; kafka: Confluent.Kafka through the silo's Kafka listener (--bootstrap-servers); " +
-            "both: native and then kafka in one run, with each one's medians and the ratio kafka/native.",
+            "both: native and kafka in turns (native, kafka, kafka, native, ...), with each one's medians and the ratios kafka/native.",
         DefaultValueFactory = _ => "native",
     };
 

@@ -32,7 +32,8 @@ internal static class PerfThroughputCommand
             --client kafka sends with Confluent.Kafka through the silo's Kafka listener instead (--bootstrap-servers; the producer options
             map to librdkafka's acks, linger.ms and compression, idempotence on with --acks all as the native producer, and batch.size is
             1 MiB, what the native producer sends per partition per call);
-            --client both runs the native client and then the Kafka client and reports each one's medians and the ratio kafka/native.
+            --client both runs the native client and the Kafka client in turns (native, kafka, kafka, native, ...) and reports each one's
+            medians, the ratio kafka/native of the medians and the median of each round's ratio.
 
             Examples:
               orleanslog perf produce --topic perf --records 1000000 --record-size 100
@@ -81,26 +82,16 @@ internal static class PerfThroughputCommand
                 settings["kafkaEnableIdempotence"] = kafkaConfig.EnableIdempotence is true ? "true" : "false";
             }
 
-            var reports = new List<PerfReport>();
-            foreach (var perfClient in clients)
-            {
-                var results = new List<PerfRun>();
-                for (var run = 0; run < runCount; run++)
-                {
-                    var result = perfClient == PerfClient.Native
-                        ? await ProduceRunAsync(connection, context.Console, name, count, size, parse.GetValue(throughput), parallel, options, cancellationToken)
-                        : await KafkaPerfRuns.ProduceAsync(kafkaConfig, context.Console, name, count, size, parse.GetValue(throughput), parallel, cancellationToken);
-                    results.Add(result);
-                    if (!parse.GetValue(json))
-                    {
-                        await context.Console.Out.WriteLineAsync(Prefix(clients, perfClient) + result.Describe("sent"));
-                    }
-                }
-
-                reports.Add(new PerfReport("perf produce", settings, results));
-            }
-
-            return await ReportAsync(context.Console, clients, reports, parse.GetValue(json), "sent");
+            var reports = await RunAsync(
+                context.Console,
+                clients,
+                runCount,
+                parse.GetValue(json),
+                "sent",
+                perfClient => perfClient == PerfClient.Native
+                    ? ProduceRunAsync(connection, context.Console, name, count, size, parse.GetValue(throughput), parallel, options, cancellationToken)
+                    : KafkaPerfRuns.ProduceAsync(kafkaConfig, context.Console, name, count, size, parse.GetValue(throughput), parallel, cancellationToken));
+            return await ReportAsync(context.Console, clients, "perf produce", settings, reports, parse.GetValue(json), "sent");
         });
         return command;
     }
@@ -123,8 +114,8 @@ internal static class PerfThroughputCommand
             reads from the start again and the figures are medians. --client kafka reads with a Confluent.Kafka consumer through the
             silo's Kafka listener instead (--bootstrap-servers; every partition assigned from the beginning, a throwaway group id, no
             commits, and fetching again as soon as its queue has room: fetch.queue.backoff.ms 1); --client both runs the native client
-            and then the Kafka client and reports each one's medians and the ratio kafka/native. Compare with 1,000,000 records or
-            more: each Kafka run starts a new client.
+            and the Kafka client in turns (native, kafka, kafka, native, ...) and reports each one's medians, the ratio kafka/native of
+            the medians and the median of each round's ratio. Compare with 1,000,000 records or more: each Kafka run starts a new client.
 
             Examples:
               orleanslog perf consume --topic perf --records 1000000
@@ -155,26 +146,16 @@ internal static class PerfThroughputCommand
                 settings["bootstrapServers"] = bootstrap;
             }
 
-            var reports = new List<PerfReport>();
-            foreach (var perfClient in clients)
-            {
-                var results = new List<PerfRun>();
-                for (var run = 0; run < runCount; run++)
-                {
-                    var result = perfClient == PerfClient.Native
-                        ? await ConsumeRunAsync(connection, context.Console, name, description.PartitionCount, count, idle, cancellationToken)
-                        : await KafkaPerfRuns.ConsumeAsync(bootstrap, context.Console, name, description.PartitionCount, count, idle, cancellationToken);
-                    results.Add(result);
-                    if (!parse.GetValue(json))
-                    {
-                        await context.Console.Out.WriteLineAsync(Prefix(clients, perfClient) + result.Describe("read"));
-                    }
-                }
-
-                reports.Add(new PerfReport("perf consume", settings, results));
-            }
-
-            return await ReportAsync(context.Console, clients, reports, parse.GetValue(json), "read");
+            var reports = await RunAsync(
+                context.Console,
+                clients,
+                runCount,
+                parse.GetValue(json),
+                "read",
+                perfClient => perfClient == PerfClient.Native
+                    ? ConsumeRunAsync(connection, context.Console, name, description.PartitionCount, count, idle, cancellationToken)
+                    : KafkaPerfRuns.ConsumeAsync(bootstrap, context.Console, name, description.PartitionCount, count, idle, cancellationToken));
+            return await ReportAsync(context.Console, clients, "perf consume", settings, reports, parse.GetValue(json), "read");
         });
         return command;
     }
@@ -273,11 +254,39 @@ internal static class PerfThroughputCommand
         return PerfRun.From(read, bytes, lastRecordAt, 0, latency);
     }
 
-    private static async Task<int> ReportAsync(CliConsole console, IReadOnlyList<PerfClient> clients, IReadOnlyList<PerfReport> reports, bool json, string verb)
+    /// <summary>
+    /// Runs each client <paramref name="runCount"/> times and returns each client's runs in the order of <paramref name="clients"/>.
+    /// Two clients take turns, in the order native, kafka, kafka, native, native, kafka..., so that a machine getting faster or
+    /// slower during the invocation (other load, a silo warming up) weighs on both alike instead of on whichever ran last.
+    /// </summary>
+    private static async Task<IReadOnlyList<IReadOnlyList<PerfRun>>> RunAsync(
+        CliConsole console, IReadOnlyList<PerfClient> clients, long runCount, bool json, string verb, Func<PerfClient, Task<PerfRun>> runOnce)
     {
+        var runs = clients.Select(_ => new List<PerfRun>()).ToArray();
+        for (var round = 0; round < runCount; round++)
+        {
+            for (var turn = 0; turn < clients.Count; turn++)
+            {
+                var index = round % 2 == 0 ? turn : clients.Count - 1 - turn;
+                var result = await runOnce(clients[index]);
+                runs[index].Add(result);
+                if (!json)
+                {
+                    await console.Out.WriteLineAsync(Prefix(clients, clients[index]) + result.Describe(verb));
+                }
+            }
+        }
+
+        return runs;
+    }
+
+    private static async Task<int> ReportAsync(
+        CliConsole console, IReadOnlyList<PerfClient> clients, string command, IReadOnlyDictionary<string, string> settings, IReadOnlyList<IReadOnlyList<PerfRun>> runs, bool json, string verb)
+    {
+        var reports = runs.Select(r => new PerfReport(command, settings, r)).ToList();
         if (reports.Count == 2)
         {
-            var comparison = new PerfComparison(reports[0].Command, reports[0].Settings, reports[0], reports[1]);
+            var comparison = new PerfComparison(command, settings, reports[0], reports[1]);
             if (json)
             {
                 await console.Out.WriteLineAsync(comparison.ToJson());

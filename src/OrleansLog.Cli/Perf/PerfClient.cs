@@ -1,6 +1,6 @@
 namespace OrleansLog.Cli.Perf;
 
-/// <summary>A client a perf command measures; <c>--client both</c> runs <see cref="Native"/> and then <see cref="Kafka"/>.</summary>
+/// <summary>A client a perf command measures; <c>--client both</c> runs <see cref="Native"/> and <see cref="Kafka"/> in turns.</summary>
 internal enum PerfClient
 {
     /// <summary>The native OrleansLog client over the Orleans gateway.</summary>

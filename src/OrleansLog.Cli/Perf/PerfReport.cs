@@ -90,7 +90,8 @@ public sealed record PerfReport(string Command, IReadOnlyDictionary<string, stri
 
     private double MedianOf(Func<PerfRun, double> figure) => MedianValue(Runs.Select(figure));
 
-    private static double MedianValue(IEnumerable<double> values)
+    /// <summary>The median of <paramref name="values"/> (the mean of the middle two for an even count; 0 for none).</summary>
+    internal static double MedianValue(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();
         return sorted.Length == 0 ? 0 : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
