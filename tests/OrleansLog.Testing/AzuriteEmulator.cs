@@ -30,6 +30,11 @@ public sealed partial class AzuriteEmulator : IAsyncDisposable
         "process.stdin.on('end',()=>{process.emit('SIGTERM');setTimeout(()=>process.exit(0),5000).unref();});" +
         "process.stdin.on('error',()=>{});process.stdin.resume();require(process.argv[1]);";
 
+    // Makes Azurite's blob garbage collector a no-op. It runs every 10 minutes (not configurable) and walks every block of every
+    // blob; after a long, write-heavy run it holds the event loop so long that every request times out.
+    private const string NoGarbageCollection =
+        "require(require('path').join(require('path').dirname(process.argv[1]),'blob','gc','BlobGCManager.js')).default.prototype.markSweep=async function(){};";
+
     private readonly Process _process;
     private readonly ProcessOutputBuffer _output;
     private readonly ILogger _logger;
@@ -93,7 +98,7 @@ public sealed partial class AzuriteEmulator : IAsyncDisposable
             var (blobPort, queuePort, tablePort) = ChoosePorts(options);
             try
             {
-                return await LaunchAsync(node, script, packageDirectory, dataDirectory, blobPort, queuePort, tablePort, options.NodeHeapMegabytes, options.StartTimeout, logger, cancellationToken)
+                return await LaunchAsync(node, script, packageDirectory, dataDirectory, blobPort, queuePort, tablePort, options, logger, cancellationToken)
                     .ConfigureAwait(false);
             }
             catch (AddressInUseException) when (picksPorts && attempt < PortPickAttempts)
@@ -146,8 +151,7 @@ public sealed partial class AzuriteEmulator : IAsyncDisposable
         int blobPort,
         int queuePort,
         int tablePort,
-        int? nodeHeapMegabytes,
-        TimeSpan startTimeout,
+        AzuriteEmulatorOptions options,
         ILogger logger,
         CancellationToken cancellationToken)
     {
@@ -160,12 +164,13 @@ public sealed partial class AzuriteEmulator : IAsyncDisposable
             CreateNoWindow = true,
             WorkingDirectory = dataDirectory ?? packageDirectory,
         };
-        if (nodeHeapMegabytes is { } heap)
+        if (options.NodeHeapMegabytes is { } heap)
         {
             startInfo.ArgumentList.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"--max-old-space-size={heap}"));
         }
 
-        foreach (var argument in (string[])["--eval", WrapperScript, "--", script])
+        var wrapper = options.DisableGarbageCollection ? NoGarbageCollection + WrapperScript : WrapperScript;
+        foreach (var argument in (string[])["--eval", wrapper, "--", script])
         {
             startInfo.ArgumentList.Add(argument);
         }
@@ -184,7 +189,7 @@ public sealed partial class AzuriteEmulator : IAsyncDisposable
         var emulator = new AzuriteEmulator(process, output, logger, dataDirectory is null, blobPort, queuePort, tablePort);
         try
         {
-            await WaitUntilListeningAsync(emulator, startTimeout, cancellationToken).ConfigureAwait(false);
+            await WaitUntilListeningAsync(emulator, options.StartTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch
         {

@@ -27,6 +27,12 @@ public sealed record AzuriteEmulatorOptions
     /// </summary>
     public int? NodeHeapMegabytes { get; init; }
 
+    /// <summary>
+    /// Turns off Azurite's blob garbage collection, which frees the data of deleted blobs every 10 minutes by walking every block of
+    /// every blob: after ten minutes of heavy writing it stalls every request for minutes. For long runs whose data is thrown away.
+    /// </summary>
+    public bool DisableGarbageCollection { get; init; }
+
     /// <summary>How long to wait for Azurite to accept connections on all three ports, not counting a first-use install.</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
 }
