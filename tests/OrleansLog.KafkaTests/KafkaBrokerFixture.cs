@@ -44,6 +44,10 @@ public class KafkaBrokerFixture : IAsyncLifetime
             ["OrleansLog__Storage__ConnectionString"] = azurite.ConnectionString,
             ["OrleansLog__Storage__ContainerName"] = TestAzurite.NewContainerName("kafka"),
             ["Logging__LogLevel__Default"] = "Warning",
+
+            // Retention, segment rolls and compaction checked often, so tests of compacted topics see compaction within seconds.
+            ["OrleansLog__Partitions__MaintenanceInterval"] = "00:00:00.300",
+            ["OrleansLog__Partitions__CompactionDeleteDelay"] = "00:00:00.500",
         };
         foreach (var (key, value) in _settings)
         {

@@ -64,6 +64,7 @@ public sealed class LogCluster : IAsyncDisposable
             .AddOrleansLog(o =>
             {
                 o.MaintenanceInterval = TimeSpan.FromMilliseconds(300);
+                o.CompactionDeleteDelay = TimeSpan.FromMilliseconds(500);
                 configurePartitions?.Invoke(o);
             })
             .AddOrleansLogAzureBlobStorage(o =>

@@ -21,4 +21,15 @@ public sealed record PartitionDescription(
 {
     /// <summary>Whether an activation of the partition answered (false: described from storage without activating it).</summary>
     public bool IsActive => Host is not null;
+
+    /// <summary>
+    /// Compacted topics: the share of the sealed segments' bytes not compacted yet (0 to 1); compaction starts when it reaches the
+    /// topic's <c>min.cleanable.dirty.ratio</c>. Null for topics that do not compact.
+    /// </summary>
+    [Id(7)]
+    public double? DirtyRatio { get; init; }
+
+    /// <summary>Compacted topics: when compaction last finished on this partition; null if it never did.</summary>
+    [Id(8)]
+    public DateTimeOffset? LastCompaction { get; init; }
 }

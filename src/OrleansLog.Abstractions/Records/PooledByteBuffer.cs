@@ -19,6 +19,9 @@ internal sealed class PooledByteBuffer : IBufferWriter<byte>, IDisposable
 
     public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, _length);
 
+    /// <summary>The written bytes from <paramref name="start"/>, writable, for patching a header after its body was written.</summary>
+    public Span<byte> WrittenFrom(int start) => _buffer.AsSpan(start, _length - start);
+
     public void Clear() => _length = 0;
 
     public void Advance(int count)

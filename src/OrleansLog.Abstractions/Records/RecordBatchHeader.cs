@@ -30,6 +30,7 @@ public readonly struct RecordBatchHeader
     internal const short TimestampTypeMask = 0x08;
     internal const short TransactionalMask = 0x10;
     internal const short ControlMask = 0x20;
+    internal const short DeleteHorizonMask = 0x40;
 
     private RecordBatchHeader(ReadOnlySpan<byte> b)
     {
@@ -98,6 +99,12 @@ public readonly struct RecordBatchHeader
 
     /// <summary>Whether the batch holds a control record such as a transaction marker (attribute bit 5).</summary>
     public bool IsControl => (Attributes & ControlMask) != 0;
+
+    /// <summary>
+    /// True when log compaction stamped the batch (Kafka's KIP-534): its base timestamp is then the time after which its delete
+    /// markers may be removed, and its records' timestamp deltas are relative to that.
+    /// </summary>
+    internal bool HasDeleteHorizon => (Attributes & DeleteHorizonMask) != 0;
 
     /// <summary>The size of the whole batch in bytes.</summary>
     public int TotalSize => BatchLength + LogOverhead;

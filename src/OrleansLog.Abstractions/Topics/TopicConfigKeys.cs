@@ -32,4 +32,16 @@ public static class TopicConfigKeys
 
     /// <summary><c>index.interval.bytes</c></summary>
     public const string IndexIntervalBytes = "index.interval.bytes";
+
+    /// <summary><c>delete.retention.ms</c></summary>
+    public const string DeleteRetentionMs = "delete.retention.ms";
+
+    /// <summary><c>min.compaction.lag.ms</c></summary>
+    public const string MinCompactionLagMs = "min.compaction.lag.ms";
+
+    /// <summary><c>max.compaction.lag.ms</c></summary>
+    public const string MaxCompactionLagMs = "max.compaction.lag.ms";
+
+    /// <summary><c>min.cleanable.dirty.ratio</c></summary>
+    public const string MinCleanableDirtyRatio = "min.cleanable.dirty.ratio";
 }

@@ -66,7 +66,8 @@ internal static class TopicsCommand
         var command = new Command(
             "describe",
             "Describe topics: id, partitions with start and end offsets, segment counts, bytes, leader epoch and host, and configs.\n" +
-            "Idle partitions are not activated: they show their stored offsets and host 'idle'.\n\n" +
+            "Idle partitions are not activated: they show their stored offsets and host 'idle'. Compacted topics (cleanup.policy compact)\n" +
+            "also show each partition's dirty ratio (the share of sealed bytes not compacted yet) and when compaction last finished.\n\n" +
             "Example:\n  orleanslog topics describe orders --all-configs")
         {
             topic, allConfigs,
@@ -84,10 +85,16 @@ internal static class TopicsCommand
                 await output.WriteLineAsync(
                     $"Topic: {description.Name}  TopicId: {description.TopicId}  PartitionCount: {description.PartitionCount}  " +
                     $"Created: {description.CreatedAt:u}  Configs: {string.Join(',', configs.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key}={c.Value}"))}");
-                var table = new TableView("partition", "start offset", "end offset", "records", "segments", "bytes", "leader epoch", "host");
+                var compacted = description.Config.Compacts;
+                var table = compacted
+                    ? new TableView("partition", "start offset", "end offset", "records", "segments", "bytes", "leader epoch", "host", "dirty ratio", "last compaction")
+                    : new TableView("partition", "start offset", "end offset", "records", "segments", "bytes", "leader epoch", "host");
                 foreach (var p in partitions)
                 {
-                    table.Add(p.Partition, p.LogStartOffset, p.HighWatermark, p.HighWatermark - p.LogStartOffset, p.SegmentCount, p.SizeBytes, p.LeaderEpoch, p.Host ?? IdleHost);
+                    object?[] cells = [p.Partition, p.LogStartOffset, p.HighWatermark, p.HighWatermark - p.LogStartOffset, p.SegmentCount, p.SizeBytes, p.LeaderEpoch, p.Host ?? IdleHost];
+                    table.Add(compacted
+                        ? [.. cells, p.DirtyRatio is { } ratio ? ratio.ToString("F2", System.Globalization.CultureInfo.InvariantCulture) : "-", p.LastCompaction is { } last ? last.ToString("u", System.Globalization.CultureInfo.InvariantCulture) : "never"]
+                        : cells);
                 }
 
                 table.Write(context.Console);

@@ -24,6 +24,7 @@ internal sealed class RecordCursor<TKey, TValue>(
     private RecordBatchSequence.Enumerator _batches;
     private RecordBatchRecords.Enumerator _records;
     private bool _inBatch;
+    private long _batchLastOffset;
 
     /// <summary>Queues a fetched chunk (a fetcher calls this).</summary>
     public void Deliver(FetchedChunk chunk)
@@ -125,6 +126,12 @@ internal sealed class RecordCursor<TKey, TValue>(
                     return true;
                 }
 
+                // A compacted batch may have lost its last records; its offsets still end at its last offset, as Kafka's do.
+                if (_chunk.Generation == fetcher.Generation)
+                {
+                    fetcher.Position = Math.Max(fetcher.Position, _batchLastOffset + 1);
+                }
+
                 _inBatch = false;
             }
 
@@ -152,6 +159,7 @@ internal sealed class RecordCursor<TKey, TValue>(
                         throw;
                     }
 
+                    _batchLastOffset = header.LastOffset;
                     _inBatch = true;
                     continue;
                 }

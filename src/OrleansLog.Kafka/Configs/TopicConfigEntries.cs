@@ -18,6 +18,10 @@ internal static class TopicConfigEntries
         [TopicConfigKeys.FlushMs] = ConfigType.Long,
         [TopicConfigKeys.FlushBytes] = ConfigType.Int,
         [TopicConfigKeys.IndexIntervalBytes] = ConfigType.Int,
+        [TopicConfigKeys.DeleteRetentionMs] = ConfigType.Long,
+        [TopicConfigKeys.MinCompactionLagMs] = ConfigType.Long,
+        [TopicConfigKeys.MaxCompactionLagMs] = ConfigType.Long,
+        [TopicConfigKeys.MinCleanableDirtyRatio] = ConfigType.Double,
     };
 
     /// <summary>The data type of <paramref name="key"/>; <see cref="ConfigType.Unknown"/> for a key this table does not know.</summary>

@@ -29,7 +29,11 @@ public static class OrleansLogSiloBuilderExtensions
             .Validate(o => o.MaxConcurrentRecoveries >= 1, "OrleansLog:Partitions:MaxConcurrentRecoveries must be at least 1.")
             .Validate(o => o.DescribeConcurrency >= 1, "OrleansLog:Partitions:DescribeConcurrency must be at least 1.")
             .Validate(o => o.IdleTimeout > TimeSpan.Zero, "OrleansLog:Partitions:IdleTimeout must be positive.")
-            .Validate(o => o.CheckpointIntervalBytes >= 0, "OrleansLog:Partitions:CheckpointIntervalBytes must not be negative (0 turns recovery checkpoints off).");
+            .Validate(o => o.CheckpointIntervalBytes >= 0, "OrleansLog:Partitions:CheckpointIntervalBytes must not be negative (0 turns recovery checkpoints off).")
+            .Validate(o => o.CompactionMemoryBytes >= 1024 * 1024, "OrleansLog:Partitions:CompactionMemoryBytes must be at least 1 MiB (1048576).")
+            .Validate(o => o.MaxConcurrentCompactions >= 1, "OrleansLog:Partitions:MaxConcurrentCompactions must be at least 1.")
+            .Validate(o => o.CompactionBytesPerSecond >= 0, "OrleansLog:Partitions:CompactionBytesPerSecond must not be negative (0 for no limit).")
+            .Validate(o => o.CompactionDeleteDelay >= TimeSpan.Zero, "OrleansLog:Partitions:CompactionDeleteDelay must not be negative.");
 
         services.AddOptions<Groups.ConsumerGroupOptions>()
             .Validate(o => o.ExpiryCheckInterval > TimeSpan.Zero, "ConsumerGroupOptions.ExpiryCheckInterval must be positive.")
@@ -39,6 +43,7 @@ public static class OrleansLogSiloBuilderExtensions
         services.TryAddSingleton<AcknowledgedOffsets>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PartitionRecoveryLimiter>();
+        services.TryAddSingleton<Compaction.CompactionLimiter>();
         services.TryAddSingleton<StoredPartitionReader>();
         services.TryAddSingleton<ShutdownFlushReport>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ShutdownFlushReport>());

@@ -205,7 +205,7 @@ internal sealed class GroupCommitter(
 
         await active.ReleaseLeaseAsync();
         await active.DeleteCheckpointAsync();
-        reader.CacheIndex(sealedSegment.BaseOffset, index);
+        reader.CacheIndex(SegmentPaths.Index(key.TopicId, key.Partition, sealedSegment), index);
         logger.Sealed(key.Topic, key.Partition, sealedSegment.BaseOffset, sealedSegment.LastOffset, sealedSegment.SizeBytes);
         active.StartAt(nextBase, NowMs());
     }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Placement;
 using Orleans.Storage;
+using OrleansLog.Compaction;
 using OrleansLog.Errors;
 using OrleansLog.Hosting;
 using OrleansLog.Records;
@@ -14,7 +15,8 @@ namespace OrleansLog.Partitions;
 /// <summary>
 /// One partition of a topic. The grain keeps the partition's state and the order of its calls and coordinates plain classes:
 /// the <see cref="PartitionLog"/> (idempotence, offsets, hot tail), the <see cref="ActiveSegment"/>, the <see cref="GroupCommitter"/>
-/// (flushes, seals, acks) and <see cref="PartitionRecovery"/>; it serves fetches, timestamp lookups and retention.
+/// (flushes, seals, acks), <see cref="PartitionRecovery"/> and the <see cref="LogCompactor"/>; it serves fetches, timestamp lookups,
+/// retention and compaction.
 /// </summary>
 /// <remarks>
 /// Reentrant so that appends waiting for durability, long-poll fetches and the flusher interleave. Every state change happens
@@ -45,6 +47,8 @@ internal sealed class PartitionGrain : Grain, IPartitionGrain
     private readonly GroupCommitter _committer;
     private readonly PartitionRecovery _recovery;
     private readonly PartitionStorageReader _storage;
+    private readonly CompactionLimiter _compactions;
+    private readonly LogCompactor _compactor;
 
     private TopicConfig _config = TopicConfig.Default;
     private Exception? _unavailable;
@@ -53,6 +57,8 @@ internal sealed class PartitionGrain : Grain, IPartitionGrain
     private long _lastUsedAt;
     private Task _flusher = Task.CompletedTask;
     private IGrainTimer? _maintenance;
+    private Task _compaction = Task.CompletedTask;
+    private CancellationTokenSource? _compactionStop;
 
     public PartitionGrain(
         IGrainContext context,
@@ -64,7 +70,8 @@ internal sealed class PartitionGrain : Grain, IPartitionGrain
         IOptions<PartitionOptions> options,
         TimeProvider time,
         ILogger<PartitionGrain> logger,
-        ShutdownFlushReport shutdownReport)
+        ShutdownFlushReport shutdownReport,
+        CompactionLimiter compactions)
     {
         _key = PartitionGrainKey.Parse(context.GrainId.Key.ToString()!);
         _store = store;
@@ -83,6 +90,8 @@ internal sealed class PartitionGrain : Grain, IPartitionGrain
         _committer = new GroupCommitter(_key, _log, _active, _manifest, _reader, acknowledged, _options, time, logger, Stop);
         _recovery = new PartitionRecovery(_key, _manifest, _log, _active, _committer, _reader, acknowledged, time, logger);
         _storage = new PartitionStorageReader(_reader, _key);
+        _compactions = compactions;
+        _compactor = new LogCompactor(store, compactions);
     }
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -130,6 +139,7 @@ internal sealed class PartitionGrain : Grain, IPartitionGrain
         _maintenance?.Dispose();
         _stopping = true;
         _committer.Stop();
+        await StopCompactionAsync(cancellationToken);
         try
         {
             // A graceful deactivation flushes what is pending, so acks=Leader data survives moves and shutdowns.
@@ -220,7 +230,7 @@ internal sealed class PartitionGrain : Grain, IPartitionGrain
         ThrowIfUnavailable();
         LogAppend append;
         var logAppendTime = -1L;
-        using (var validated = ValidatedBatches.Validate(batches, _config.MaxMessageBytes, _key.Topic))
+        using (var validated = ValidatedBatches.Validate(batches, _config.MaxMessageBytes, _key.Topic, requireKeys: _config.Compacts))
         {
             while (_log.PendingBytes > _options.MaxPendingBytes)
             {
@@ -265,7 +275,7 @@ internal sealed class PartitionGrain : Grain, IPartitionGrain
         var chunks = new List<ReadOnlyMemory<byte>>(2);
         if (offset < _log.HighWatermark
             && !_log.TryReadTail(offset, maxBytes, chunks)
-            && !await _storage.ReadAsync(_manifest.Current.Segments, _active, offset, maxBytes, chunks, cancellationToken))
+            && !await _storage.ReadAsync(_manifest.Current, _active, offset, maxBytes, chunks, cancellationToken))
         {
             throw new OffsetOutOfRangeException(_key.Topic, _key.Partition, offset, _manifest.Current.LogStartOffset, _log.HighWatermark);
         }
@@ -298,7 +308,11 @@ internal sealed class PartitionGrain : Grain, IPartitionGrain
         }
 
         var segments = state.Segments.Count + (_active.Size > 0 ? 1 : 0);
-        return Task.FromResult(new PartitionDescription(_key.Partition, state.LogStartOffset, _log.HighWatermark, segments, size, state.LeaderEpoch, RuntimeIdentity));
+        return Task.FromResult(new PartitionDescription(_key.Partition, state.LogStartOffset, _log.HighWatermark, segments, size, state.LeaderEpoch, RuntimeIdentity)
+        {
+            DirtyRatio = _config.Compacts ? CompactionSchedule.DirtyRatio(state.Segments, state.CleanedUpTo) : null,
+            LastCompaction = state.LastCompactionMs is { } last ? DateTimeOffset.FromUnixTimeMilliseconds(last) : null,
+        });
     }
 
     public Task UpdateConfigAsync(TopicConfig config, CancellationToken cancellationToken)
@@ -314,6 +328,7 @@ internal sealed class PartitionGrain : Grain, IPartitionGrain
     {
         _unavailable = new UnknownTopicException($"Topic '{_key.Topic}' (id {_key.TopicId}) was deleted.");
         _stopping = true;
+        _compactionStop?.Cancel();
         _committer.Fail(_unavailable);
         await _manifest.ClearAsync();
         DeactivateOnIdle();
@@ -369,7 +384,8 @@ internal sealed class PartitionGrain : Grain, IPartitionGrain
             return;
         }
 
-        if (_log.PendingBytes == 0 && _committer.WaitingAcks == 0 && _time.GetElapsedTime(_lastUsedAt) > _options.IdleTimeout)
+        StartCompactionIfDue();
+        if (_log.PendingBytes == 0 && _committer.WaitingAcks == 0 && _compaction.IsCompleted && _time.GetElapsedTime(_lastUsedAt) > _options.IdleTimeout)
         {
             // Idle partitions cost next to nothing: this one records where its log ends and leaves memory (Orleans' own idle
             // collection would keep it for hours). The next call activates it again from storage.
@@ -377,7 +393,11 @@ internal sealed class PartitionGrain : Grain, IPartitionGrain
             return;
         }
 
-        await ApplyRetentionAsync(cancellationToken);
+        if (_config.Deletes)
+        {
+            await ApplyRetentionAsync(cancellationToken);
+        }
+
         if (_active.IsDueToRoll(_config, NowMs()))
         {
             _committer.RequestRoll();
@@ -414,14 +434,164 @@ internal sealed class PartitionGrain : Grain, IPartitionGrain
         _log.TrimBefore(newStart);
         foreach (var segment in removed)
         {
-            var log = SegmentPaths.Log(_key.TopicId, _key.Partition, segment.BaseOffset);
-            _reader.Forget(log, segment.BaseOffset);
-            await _store.DeleteAsync(log, cancellationToken);
-            await _store.DeleteAsync(SegmentPaths.Index(_key.TopicId, _key.Partition, segment.BaseOffset), cancellationToken);
+            await DeleteSegmentAsync(segment, cancellationToken);
             PartitionMetrics.DeletedSegments.Add(1);
         }
 
         _logger.Retention(_key.Topic, _key.Partition, remove, _manifest.Current.LogStartOffset);
+    }
+
+    private async Task DeleteSegmentAsync(SegmentInfo segment, CancellationToken cancellationToken)
+    {
+        var log = SegmentPaths.Log(_key.TopicId, _key.Partition, segment);
+        var index = SegmentPaths.Index(_key.TopicId, _key.Partition, segment);
+        _reader.Forget(log, index);
+        await _store.DeleteAsync(log, cancellationToken);
+        await _store.DeleteAsync(index, cancellationToken);
+    }
+
+    // Compaction runs beside appends and fetches, never in their way: the grain only takes a snapshot of the manifest, and the
+    // compactor reads and writes blobs on the thread pool. Only the switch to the new segments happens on the grain's turn.
+    private void StartCompactionIfDue()
+    {
+        if (!_config.Compacts || !_compaction.IsCompleted)
+        {
+            return;
+        }
+
+        var manifest = _manifest.Current;
+        var end = CompactionSchedule.DueEnd(manifest.Segments, manifest.CleanedUpTo, _config, NowMs());
+        if (end < 0)
+        {
+            return;
+        }
+
+        PartitionMetrics.CompactionDirtyRatio.Record(CompactionSchedule.DirtyRatio(manifest.Segments, manifest.CleanedUpTo));
+        _compactionStop?.Dispose();
+        _compactionStop = new CancellationTokenSource();
+        _compaction = CompactAsync(_compactionStop.Token);
+    }
+
+    private async Task CompactAsync(CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        try
+        {
+            // The slot first: the pass then starts from the manifest as it is once it may run.
+            var result = await _compactions.RunAsync(
+                async () =>
+                {
+                    await DeleteOrphansAsync(cancellationToken);
+                    var manifest = _manifest.Current;
+                    var end = CompactionSchedule.DueEnd(manifest.Segments, manifest.CleanedUpTo, _config, NowMs());
+                    if (end < 0)
+                    {
+                        return null;
+                    }
+
+                    var request = new CompactionRequest(
+                        _key.TopicId, _key.Partition, manifest.Segments.ToArray(), manifest.CleanedUpTo, end, _config, NowMs(), _options.CompactionMemoryBytes);
+                    return await Task.Run(() => _compactor.CompactAsync(request, cancellationToken), cancellationToken);
+                },
+                cancellationToken);
+            if (result is null)
+            {
+                return;
+            }
+
+            if (_options.BeforeCompactionSwap is { } hook)
+            {
+                await hook(cancellationToken);
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            var switched = false;
+            await _manifest.UpdateAsync(m => switched = m.TrySwitchTo(result, NowMs()));
+
+            if (!switched)
+            {
+                _logger.CompactionSuperseded(_key.Topic, _key.Partition);
+                foreach (var segment in result.Written)
+                {
+                    await DeleteSegmentAsync(segment, CancellationToken.None);
+                }
+
+                return;
+            }
+
+            // The tail still holds those offsets as they were before compaction; reads of them now go to the compacted segments.
+            _log.TrimBefore(result.CleanedUpTo);
+
+            var duration = _time.GetElapsedTime(started).TotalMilliseconds;
+            PartitionMetrics.CompactionReadBytes.Add(result.BytesRead);
+            PartitionMetrics.CompactionReclaimedBytes.Add(result.BytesReclaimed);
+            PartitionMetrics.CompactionDuration.Record(duration);
+            PartitionMetrics.CompactionFinished(NowMs());
+            _logger.Compacted(_key.Topic, _key.Partition, result.CleanedUpTo, result.Replaced.Count, result.Replacement.Count, result.BytesReclaimed, result.BytesRead, duration);
+
+            // Fetches that found the old segments before the switch may still be reading them.
+            foreach (var segment in result.Obsolete)
+            {
+                _reader.Forget(SegmentPaths.Log(_key.TopicId, _key.Partition, segment), SegmentPaths.Index(_key.TopicId, _key.Partition, segment));
+            }
+
+            await Task.Delay(_options.CompactionDeleteDelay, _time, cancellationToken);
+            foreach (var segment in result.Obsolete)
+            {
+                await DeleteSegmentAsync(segment, cancellationToken);
+            }
+        }
+        catch (NotLeaderException e)
+        {
+            Stop(e);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The activation is stopping; what the pass wrote (or replaced) is deleted as orphans by the next one.
+        }
+        catch (Exception e)
+        {
+            _logger.CompactionFailed(_key.Topic, _key.Partition, e);
+        }
+    }
+
+    // Deletes segment blobs no manifest refers to: the new segments of a pass that crashed before its manifest switch, the old ones
+    // of a pass that crashed after it, and checkpoints of segments already sealed. Only names below the active segment's base offset
+    // are considered, so the active segment and one being sealed are never touched.
+    private async Task DeleteOrphansAsync(CancellationToken cancellationToken)
+    {
+        var prefix = SegmentPaths.PartitionPrefix(_key.TopicId, _key.Partition);
+        var deleted = 0;
+        foreach (var name in await _store.ListAsync(prefix, cancellationToken))
+        {
+            var manifest = _manifest.Current;
+            if (!SegmentPaths.TryParse(name[prefix.Length..], out var baseOffset, out var generation, out var kind)
+                || baseOffset >= manifest.ActiveBaseOffset
+                || (kind != "checkpoint" && manifest.Segments.Exists(s => s.BaseOffset == baseOffset && s.Generation == generation)))
+            {
+                continue;
+            }
+
+            await _store.DeleteAsync(name, cancellationToken);
+            deleted++;
+        }
+
+        if (deleted > 0)
+        {
+            _logger.OrphansDeleted(_key.Topic, _key.Partition, deleted);
+        }
+    }
+
+    private async Task StopCompactionAsync(CancellationToken cancellationToken)
+    {
+        _compactionStop?.Cancel();
+        try
+        {
+            await _compaction.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     // Best effort: without the record, describing the idle partition activates it to find out where its log ends.

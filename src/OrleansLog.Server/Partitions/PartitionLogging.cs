@@ -49,4 +49,16 @@ internal static partial class PartitionLogging
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Topic}-{Partition} deactivated with {PendingBytes} bytes not flushed")]
     public static partial void DeactivationFlushIncomplete(this ILogger logger, string topic, int partition, long pendingBytes);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Partition {Topic}-{Partition} compacted offsets up to {CleanedUpTo}: {Replaced} segments became {Replacement}, {ReclaimedBytes} bytes reclaimed, {ReadBytes} read, in {DurationMs:F0} ms")]
+    public static partial void Compacted(this ILogger logger, string topic, int partition, long cleanedUpTo, int replaced, int replacement, long reclaimedBytes, long readBytes, double durationMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Partition {Topic}-{Partition} compaction was not applied: retention changed the segments meanwhile; the next maintenance tries again")]
+    public static partial void CompactionSuperseded(this ILogger logger, string topic, int partition);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Topic}-{Partition} compaction failed; the next maintenance tries again")]
+    public static partial void CompactionFailed(this ILogger logger, string topic, int partition, Exception error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Partition {Topic}-{Partition} deleted {Count} blobs no manifest refers to (left by a compaction or seal that stopped half way)")]
+    public static partial void OrphansDeleted(this ILogger logger, string topic, int partition, int count);
 }

@@ -38,10 +38,42 @@ internal sealed class PartitionManifest
     public long StoppedActiveSegmentBytes { get; set; }
 
     /// <summary>
+    /// Compacted topics: the offset up to which the sealed segments were compacted (the log cleaner's checkpoint); records from
+    /// here on are "dirty", not yet compared with newer records of their key.
+    /// </summary>
+    [Id(7)]
+    public long CleanedUpTo { get; set; }
+
+    /// <summary>When (Unix ms) compaction last switched this partition to a compacted set of segments; null if never.</summary>
+    [Id(8)]
+    public long? LastCompactionMs { get; set; }
+
+    /// <summary>
+    /// Switches to what a compaction pass wrote: its replacement takes the place of the segments it replaced, in one change (the
+    /// caller writes it with one conditional write). False, changing nothing, when those segments are no longer the manifest's
+    /// first ones (retention removed some meanwhile): the pass is void and its new blobs are to be deleted.
+    /// </summary>
+    public bool TrySwitchTo(Compaction.CompactionResult result, long nowMs)
+    {
+        if (Segments.Count < result.Replaced.Count || !Segments.Take(result.Replaced.Count).SequenceEqual(result.Replaced))
+        {
+            return false;
+        }
+
+        Segments.RemoveRange(0, result.Replaced.Count);
+        Segments.InsertRange(0, result.Replacement);
+        CleanedUpTo = Math.Max(CleanedUpTo, result.CleanedUpTo);
+        LastCompactionMs = nowMs;
+        return true;
+    }
+
+    /// <summary>
     /// Describes partition <paramref name="partition"/> from this manifest alone, as it was at its last clean stop; null when the
     /// manifest cannot say (an activation runs now, or the last one crashed), so only the partition itself can answer.
     /// </summary>
-    public PartitionDescription? DescribeStopped(int partition)
+    /// <param name="partition">The partition number.</param>
+    /// <param name="compacted">True when the topic compacts: the description then carries the dirty ratio.</param>
+    public PartitionDescription? DescribeStopped(int partition, bool compacted = false)
     {
         if (StoppedHighWatermark is not { } highWatermark)
         {
@@ -55,6 +87,10 @@ internal sealed class PartitionManifest
         }
 
         var segments = Segments.Count + (StoppedActiveSegmentBytes > 0 ? 1 : 0);
-        return new PartitionDescription(partition, LogStartOffset, highWatermark, segments, size, LeaderEpoch, Host: null);
+        return new PartitionDescription(partition, LogStartOffset, highWatermark, segments, size, LeaderEpoch, Host: null)
+        {
+            DirtyRatio = compacted ? Compaction.CompactionSchedule.DirtyRatio(Segments, CleanedUpTo) : null,
+            LastCompaction = LastCompactionMs is { } last ? DateTimeOffset.FromUnixTimeMilliseconds(last) : null,
+        };
     }
 }

@@ -47,4 +47,25 @@ public sealed class PartitionOptions
 
     /// <summary>The most partitions one describe or list-offsets request reads (stored manifests, or active partitions) at once.</summary>
     public int DescribeConcurrency { get; set; } = 32;
+
+    /// <summary>
+    /// Compacted topics: the memory one compaction's key map may take (about 24 bytes per distinct key; Kafka's
+    /// log.cleaner.dedupe.buffer.size). A partition with more distinct keys in its uncompacted part is compacted in several passes.
+    /// </summary>
+    public long CompactionMemoryBytes { get; set; } = 128L * 1024 * 1024;
+
+    /// <summary>The most partitions one silo compacts at once; further compactions wait their turn.</summary>
+    public int MaxConcurrentCompactions { get; set; } = 1;
+
+    /// <summary>The bytes per second all compactions on one silo read and write together; 0 for no limit.</summary>
+    public long CompactionBytesPerSecond { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// How long the blobs of segments compaction replaced are kept before they are deleted, so that fetches already reading them
+    /// finish (Kafka's file.delete.delay.ms). Blobs of a partition that stops meanwhile are deleted by its next compaction.
+    /// </summary>
+    public TimeSpan CompactionDeleteDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Test hook: runs after a compaction wrote its new segments and before the manifest switches to them.</summary>
+    internal Func<CancellationToken, Task>? BeforeCompactionSwap { get; set; }
 }

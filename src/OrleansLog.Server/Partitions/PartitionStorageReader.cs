@@ -10,23 +10,30 @@ internal sealed class PartitionStorageReader(SegmentReader reader, PartitionGrai
 {
     /// <summary>
     /// Collects batches from <paramref name="offset"/>, up to <paramref name="maxBytes"/> (at least one batch), from the sealed
-    /// segment or the active one that holds it; false when no segment holds it (retention removed it meanwhile).
+    /// segment or the active one that holds it; false when no segment holds it (retention removed it meanwhile). In a compacted
+    /// range the offset's own record may be gone: the read then starts at the next batch that survived.
     /// </summary>
-    public async Task<bool> ReadAsync(List<SegmentInfo> segments, ActiveSegment active, long offset, int maxBytes, List<ReadOnlyMemory<byte>> chunks, CancellationToken cancellationToken)
+    public async Task<bool> ReadAsync(PartitionManifest manifest, ActiveSegment active, long offset, int maxBytes, List<ReadOnlyMemory<byte>> chunks, CancellationToken cancellationToken)
     {
-        if (offset >= active.BaseOffset)
-        {
-            await reader.ReadAsync(active.Blob, active.Size, active.Index, offset, maxBytes, chunks, cancellationToken);
-            return true;
-        }
-
-        if (FindSegment(segments, offset) is not { } segment)
+        if (offset < manifest.LogStartOffset)
         {
             return false;
         }
 
-        var index = await reader.GetIndexAsync(SegmentPaths.Index(key.TopicId, key.Partition, segment.BaseOffset), segment.BaseOffset, cancellationToken);
-        await reader.ReadAsync(SegmentPaths.Log(key.TopicId, key.Partition, segment.BaseOffset), segment.SizeBytes, index, offset, maxBytes, chunks, cancellationToken);
+        // The segment is looked up again after each read: compaction and retention change the list while a read awaits storage.
+        while (offset < active.BaseOffset && FindSegment(manifest.Segments, offset) is var i and >= 0)
+        {
+            var segment = manifest.Segments[i];
+            var index = await reader.GetIndexAsync(SegmentPaths.Index(key.TopicId, key.Partition, segment), cancellationToken);
+            if (await reader.ReadAsync(SegmentPaths.Log(key.TopicId, key.Partition, segment), segment.SizeBytes, index, offset, maxBytes, chunks, cancellationToken) > 0)
+            {
+                return true;
+            }
+
+            offset = Math.Max(offset, segment.LastOffset + 1);
+        }
+
+        await reader.ReadAsync(active.Blob, active.Size, active.Index, Math.Max(offset, active.BaseOffset), maxBytes, chunks, cancellationToken);
         return true;
     }
 
@@ -37,8 +44,8 @@ internal sealed class PartitionStorageReader(SegmentReader reader, PartitionGrai
         {
             if (segment.MaxTimestamp >= timestamp)
             {
-                var index = await reader.GetIndexAsync(SegmentPaths.Index(key.TopicId, key.Partition, segment.BaseOffset), segment.BaseOffset, CancellationToken.None);
-                var found = await FindTimestampAsync(SegmentPaths.Log(key.TopicId, key.Partition, segment.BaseOffset), segment.SizeBytes, index, timestamp);
+                var index = await reader.GetIndexAsync(SegmentPaths.Index(key.TopicId, key.Partition, segment), CancellationToken.None);
+                var found = await FindTimestampAsync(SegmentPaths.Log(key.TopicId, key.Partition, segment), segment.SizeBytes, index, timestamp);
                 if (found.Offset >= 0)
                 {
                     return found;
@@ -78,27 +85,23 @@ internal sealed class PartitionStorageReader(SegmentReader reader, PartitionGrai
         return new OffsetAndTimestamp(-1, -1);
     }
 
-    private static SegmentInfo? FindSegment(List<SegmentInfo> segments, long offset)
+    // The first segment that ends at or after the offset (the one holding it, or the next after a gap); -1 when none does.
+    private static int FindSegment(List<SegmentInfo> segments, long offset)
     {
-        int lo = 0, hi = segments.Count - 1;
-        while (lo <= hi)
+        int lo = 0, hi = segments.Count;
+        while (lo < hi)
         {
             var mid = (lo + hi) >>> 1;
-            var segment = segments[mid];
-            if (offset < segment.BaseOffset)
-            {
-                hi = mid - 1;
-            }
-            else if (offset > segment.LastOffset)
+            if (segments[mid].LastOffset < offset)
             {
                 lo = mid + 1;
             }
             else
             {
-                return segment;
+                hi = mid;
             }
         }
 
-        return null;
+        return lo < segments.Count ? lo : -1;
     }
 }

@@ -15,8 +15,8 @@ internal sealed class StoredPartitionReader(IGrainFactory grains, IServiceProvid
 {
     private readonly IGrainStorage _storage = services.GetRequiredKeyedService<IGrainStorage>(OrleansLogSiloBuilderExtensions.StorageName);
 
-    /// <summary>Describes <paramref name="partitions"/> of the topic incarnation <paramref name="topicId"/>, in the order given.</summary>
-    public async Task<PartitionDescription[]> DescribeAsync(string topic, Guid topicId, int[] partitions, CancellationToken cancellationToken = default)
+    /// <summary>Describes <paramref name="partitions"/> of the topic incarnation <paramref name="topicId"/>, in the order given (with dirty ratios when <paramref name="compacted"/>).</summary>
+    public async Task<PartitionDescription[]> DescribeAsync(string topic, Guid topicId, int[] partitions, bool compacted = false, CancellationToken cancellationToken = default)
     {
         var results = new PartitionDescription[partitions.Length];
         await ForEachAsync(partitions.Length, async i =>
@@ -24,7 +24,7 @@ internal sealed class StoredPartitionReader(IGrainFactory grains, IServiceProvid
             var (grain, stored) = await ReadManifestAsync(topic, topicId, partitions[i]).ConfigureAwait(false);
             results[i] = stored is null
                 ? Empty(partitions[i])
-                : stored.DescribeStopped(partitions[i]) ?? await grain.DescribeAsync(cancellationToken).ConfigureAwait(false);
+                : stored.DescribeStopped(partitions[i], compacted) ?? await grain.DescribeAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
         return results;
     }

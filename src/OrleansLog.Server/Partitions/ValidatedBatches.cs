@@ -41,9 +41,10 @@ internal readonly struct ValidatedBatches : IDisposable
     /// Uncompressed batches are checked record by record; compressed ones by their framing and CRC (decompressing every batch on
     /// the way in would cost more than the append itself).
     /// </summary>
-    /// <exception cref="InvalidRecordException">A batch is truncated, corrupt, transactional or a control batch, or there is none.</exception>
+    /// <remarks>With <paramref name="requireKeys"/> (a compacted topic) every record must have a key, so compressed batches are decompressed too.</remarks>
+    /// <exception cref="InvalidRecordException">A batch is truncated, corrupt, transactional or a control batch, or there is none; or a record has no key where one is required.</exception>
     /// <exception cref="RecordTooLargeException">A batch is larger than the topic's max.message.bytes.</exception>
-    public static ValidatedBatches Validate(byte[] batches, int maxMessageBytes, string topic)
+    public static ValidatedBatches Validate(byte[] batches, int maxMessageBytes, string topic, bool requireKeys = false)
     {
         if (batches.Length == 0)
         {
@@ -65,6 +66,12 @@ internal readonly struct ValidatedBatches : IDisposable
                 if (header.IsControl || header.IsTransactional)
                 {
                     throw new InvalidRecordException("Transactional and control batches are not supported.");
+                }
+
+                if (requireKeys && RecordBatchFilter.FindRecordWithoutKey(batch) is var keyless and >= 0)
+                {
+                    throw new InvalidRecordException(
+                        $"Record {keyless} of the batch at byte {position} has no key, and {topic} is a compacted topic: compaction keeps the newest record of each key, so every record needs one. Send it with a key.");
                 }
 
                 if (count == headers.Length)

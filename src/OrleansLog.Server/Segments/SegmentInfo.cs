@@ -23,4 +23,11 @@ internal sealed record SegmentInfo
     /// <summary>The largest record timestamp in the segment; retention.ms is measured from it.</summary>
     [Id(4)]
     public long MaxTimestamp { get; init; }
+
+    /// <summary>
+    /// 0 for a segment as the partition wrote it; each compaction that rewrites it writes generation + 1 under a new blob name,
+    /// so the old and the new set exist side by side until the manifest switches.
+    /// </summary>
+    [Id(5)]
+    public int Generation { get; init; }
 }

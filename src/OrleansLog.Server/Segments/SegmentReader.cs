@@ -18,39 +18,39 @@ internal sealed class SegmentReader(ISegmentStore store, int readAheadBytes)
     private const int MaxCachedIndexes = 64;
 
     private readonly List<Chunk> _chunks = new(CachedChunks);
-    private readonly Dictionary<long, SegmentIndex> _indexes = [];
+    private readonly Dictionary<string, SegmentIndex> _indexes = new(StringComparer.Ordinal);
     private Task _readAhead = Task.CompletedTask;
     private string? _readAheadBlob;
 
     /// <summary>Remembers the index of a segment that was just sealed, so reads need not fetch it.</summary>
-    public void CacheIndex(long baseOffset, SegmentIndex index)
+    public void CacheIndex(string indexBlobName, SegmentIndex index)
     {
         if (_indexes.Count >= MaxCachedIndexes)
         {
             _indexes.Clear();
         }
 
-        _indexes[baseOffset] = index;
+        _indexes[indexBlobName] = index;
     }
 
-    /// <summary>Forgets everything cached of a segment (it was deleted).</summary>
-    public void Forget(string blobName, long baseOffset)
+    /// <summary>Forgets everything cached of a segment (it was deleted or replaced).</summary>
+    public void Forget(string logBlobName, string indexBlobName)
     {
-        _indexes.Remove(baseOffset);
-        _chunks.RemoveAll(c => c.BlobName == blobName);
+        _indexes.Remove(indexBlobName);
+        _chunks.RemoveAll(c => c.BlobName == logBlobName);
     }
 
-    /// <summary>The index of a sealed segment, from cache or its index blob (rebuilt by a scan when the blob is missing).</summary>
-    public async Task<SegmentIndex> GetIndexAsync(string indexBlobName, long baseOffset, CancellationToken cancellationToken)
+    /// <summary>The index of a sealed segment, from cache or its index blob (an empty index, read from the start, when the blob is missing).</summary>
+    public async Task<SegmentIndex> GetIndexAsync(string indexBlobName, CancellationToken cancellationToken)
     {
-        if (_indexes.TryGetValue(baseOffset, out var index))
+        if (_indexes.TryGetValue(indexBlobName, out var index))
         {
             return index;
         }
 
         var bytes = await store.ReadBlobAsync(indexBlobName, cancellationToken);
         index = bytes is null ? new SegmentIndex() : SegmentIndex.Parse(bytes);
-        CacheIndex(baseOffset, index);
+        CacheIndex(indexBlobName, index);
         return index;
     }
 

@@ -63,7 +63,7 @@ internal sealed partial class TopicGrain(
     {
         ThrowIfMissing();
         ValidatePartitions(partitions);
-        return storedPartitions.DescribeAsync(Name, state.State.TopicId, partitions, cancellationToken);
+        return storedPartitions.DescribeAsync(Name, state.State.TopicId, partitions, TopicConfig.Parse(state.State.Configs).Compacts, cancellationToken);
     }
 
     public Task<OffsetAndTimestamp[]> ListOffsetsAsync(int[] partitions, long timestamp, CancellationToken cancellationToken)

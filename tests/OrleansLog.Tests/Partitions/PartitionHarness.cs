@@ -120,7 +120,7 @@ internal sealed class PartitionHarness
         public async Task<byte[]> ReadStoredAsync(long offset)
         {
             var chunks = new List<ReadOnlyMemory<byte>>();
-            Assert.True(await Reader.ReadAsync(Manifest.Current.Segments, Active, offset, 1024 * 1024, chunks, CancellationToken.None));
+            Assert.True(await Reader.ReadAsync(Manifest.Current, Active, offset, 1024 * 1024, chunks, CancellationToken.None));
             return FetchedRecords.Concatenate(chunks);
         }
     }

@@ -24,6 +24,10 @@ public sealed class TopicConfigTests
             Assert.Equal(50L, config.FlushMs);
             Assert.Equal(1_048_576, config.FlushBytes);
             Assert.Equal(4096, config.IndexIntervalBytes);
+            Assert.Equal(86_400_000L, config.DeleteRetentionMs);
+            Assert.Equal(0L, config.MinCompactionLagMs);
+            Assert.Equal(long.MaxValue, config.MaxCompactionLagMs);
+            Assert.Equal(0.5, config.MinCleanableDirtyRatio);
             Assert.Equal(TopicConfig.Default, config);
         }
     }
@@ -43,6 +47,10 @@ public sealed class TopicConfigTests
             ["flush.ms"] = "0",
             ["flush.bytes"] = "65536",
             ["index.interval.bytes"] = "512",
+            ["delete.retention.ms"] = "1000",
+            ["min.compaction.lag.ms"] = "2000",
+            ["max.compaction.lag.ms"] = "3000",
+            ["min.cleanable.dirty.ratio"] = "0.25",
         });
 
         Assert.Equal(CleanupPolicy.Delete, config.CleanupPolicy);
@@ -55,6 +63,22 @@ public sealed class TopicConfigTests
         Assert.Equal(0L, config.FlushMs);
         Assert.Equal(65_536, config.FlushBytes);
         Assert.Equal(512, config.IndexIntervalBytes);
+        Assert.Equal((1000L, 2000L, 3000L, 0.25), (config.DeleteRetentionMs, config.MinCompactionLagMs, config.MaxCompactionLagMs, config.MinCleanableDirtyRatio));
+    }
+
+    [Theory]
+    [InlineData("delete", CleanupPolicy.Delete, "delete")]
+    [InlineData("compact", CleanupPolicy.Compact, "compact")]
+    [InlineData("compact,delete", CleanupPolicy.CompactDelete, "compact,delete")]
+    [InlineData(" delete , compact ", CleanupPolicy.CompactDelete, "compact,delete")]
+    [InlineData("compact,compact", CleanupPolicy.Compact, "compact")]
+    public void Cleanup_policy_is_a_list_of_delete_and_compact_in_any_order(string value, CleanupPolicy policy, string shown)
+    {
+        var config = ParseOne("cleanup.policy", value);
+
+        Assert.Equal((policy, shown), (config.CleanupPolicy, config.ToDictionary()["cleanup.policy"]));
+        Assert.Equal(policy != CleanupPolicy.Delete, config.Compacts);
+        Assert.Equal(policy != CleanupPolicy.Compact, config.Deletes);
     }
 
     [Fact]
@@ -84,6 +108,12 @@ public sealed class TopicConfigTests
     [InlineData("flush.bytes", "4194304")]
     [InlineData("index.interval.bytes", "0")]
     [InlineData("index.interval.bytes", "+4096")]
+    [InlineData("delete.retention.ms", "0")]
+    [InlineData("min.compaction.lag.ms", "0")]
+    [InlineData("max.compaction.lag.ms", "1")]
+    [InlineData("min.cleanable.dirty.ratio", "0")]
+    [InlineData("min.cleanable.dirty.ratio", "1")]
+    [InlineData("min.cleanable.dirty.ratio", "0.75")]
     public void Parse_accepts_values_at_the_edges_of_each_range(string key, string value)
     {
         var config = ParseOne(key, value);
@@ -116,9 +146,16 @@ public sealed class TopicConfigTests
     [InlineData("flush.bytes", "4194305")]
     [InlineData("index.interval.bytes", "-1")]
     [InlineData("index.interval.bytes", "2147483648")]
-    [InlineData("cleanup.policy", "compact")]
-    [InlineData("cleanup.policy", "delete,compact")]
+    [InlineData("cleanup.policy", "compacted")]
+    [InlineData("cleanup.policy", "delete,remove")]
     [InlineData("cleanup.policy", "")]
+    [InlineData("delete.retention.ms", "-1")]
+    [InlineData("min.compaction.lag.ms", "-1")]
+    [InlineData("max.compaction.lag.ms", "0")]
+    [InlineData("min.cleanable.dirty.ratio", "1.5")]
+    [InlineData("min.cleanable.dirty.ratio", "-0.1")]
+    [InlineData("min.cleanable.dirty.ratio", "NaN")]
+    [InlineData("min.cleanable.dirty.ratio", "half")]
     public void Parse_rejects_a_bad_value_with_a_message_naming_the_key(string key, string value)
     {
         var ex = Assert.Throws<InvalidConfigException>(() => ParseOne(key, value));
@@ -150,7 +187,7 @@ public sealed class TopicConfigTests
         var constants = typeof(TopicConfigKeys).GetFields().Select(f => (string)f.GetRawConstantValue()!).Order(StringComparer.Ordinal);
 
         Assert.Equal(constants, TopicConfig.Keys.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(10, TopicConfig.Keys.Count);
+        Assert.Equal(14, TopicConfig.Keys.Count);
         Assert.All(TopicConfig.Keys.Values, description => Assert.False(string.IsNullOrWhiteSpace(description)));
     }
 

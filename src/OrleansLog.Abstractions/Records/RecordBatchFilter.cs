@@ -1,0 +1,189 @@
+using System.Buffers.Binary;
+using OrleansLog.Errors;
+
+namespace OrleansLog.Records;
+
+/// <summary>Decides, record by record, what a rewrite of a batch keeps (log compaction).</summary>
+internal interface IRecordRetention
+{
+    /// <summary>True to keep the record at <paramref name="offset"/> with <paramref name="key"/> (<paramref name="isTombstone"/>: its value is null).</summary>
+    bool Keep(long offset, ReadOnlySpan<byte> key, bool keyIsNull, bool isTombstone);
+}
+
+/// <summary>What <see cref="RecordBatchFilter.Filter{TRetention}"/> did with a batch.</summary>
+/// <remarks>With a delete horizon to stamp, a batch that keeps anything is always rewritten (<see cref="KeptSome"/>).</remarks>
+internal enum BatchFilterResult
+{
+    /// <summary>Every record stays: the original bytes can be kept as they are.</summary>
+    KeptAll,
+
+    /// <summary>No record stays: the batch disappears.</summary>
+    KeptNone,
+
+    /// <summary>Some records stay: the new batch was written to the output.</summary>
+    KeptSome,
+}
+
+/// <summary>
+/// Rewrites a v2 batch keeping only some of its records, as Kafka's log cleaner does: the kept records' bytes are copied as
+/// they are (their offset and timestamp deltas still hold, because the base offset, base timestamp and the header's last offset
+/// delta do not change), compressed again with the batch's codec, and given a new length, record count and CRC. The producer
+/// id, epoch and base sequence stay, so the batch still says which producer wrote which sequences.
+/// </summary>
+internal static class RecordBatchFilter
+{
+    /// <summary>
+    /// Filters <paramref name="batch"/> (whole, CRC checked) through <paramref name="retention"/>; when only some records stay, appends
+    /// the rewritten batch to <paramref name="output"/>. With <paramref name="deleteHorizonMs"/> (not negative) the rewritten batch
+    /// also carries that delete horizon as Kafka's KIP-534 stamps it: the attribute bit 0x40 set, the base timestamp set to the
+    /// horizon, and each record's timestamp delta made relative to it, so every record keeps its timestamp.
+    /// </summary>
+    /// <exception cref="InvalidRecordException">The batch is corrupt.</exception>
+    public static BatchFilterResult Filter<TRetention>(
+        ReadOnlySpan<byte> batch, ref TRetention retention, PooledByteBuffer output, long deleteHorizonMs = -1, int maxDecompressedBytes = 64 * 1024 * 1024)
+        where TRetention : struct, IRecordRetention
+    {
+        var header = Open(batch, maxDecompressedBytes, out var decompressed);
+        using var owner = decompressed;
+        if (header.IsControl)
+        {
+            return BatchFilterResult.KeptAll;
+        }
+
+        ReadOnlySpan<byte> records = decompressed is null ? batch[RecordBatchHeader.Size..] : decompressed.WrittenSpan;
+        using var kept = new PooledByteBuffer(records.Length);
+        var keptCount = 0;
+        var position = 0;
+        for (var i = 0; i < header.RecordCount; i++)
+        {
+            var start = position;
+            RecordDecoder.Read(records, ref position, i, out var fields);
+            var key = fields.KeyLength < 0 ? default : records.Slice(fields.KeyStart, fields.KeyLength);
+            if (retention.Keep(header.BaseOffset + fields.OffsetDelta, key, fields.KeyLength < 0, fields.ValueLength < 0))
+            {
+                if (deleteHorizonMs >= 0)
+                {
+                    WriteRebased(records[start..position], header.BaseTimestamp + fields.TimestampDelta - deleteHorizonMs, kept);
+                }
+                else
+                {
+                    kept.Write(records[start..position]);
+                }
+
+                keptCount++;
+            }
+        }
+
+        RecordDecoder.CheckFullyConsumed(records.Length, position, header.RecordCount);
+        if (keptCount == header.RecordCount && deleteHorizonMs < 0)
+        {
+            return BatchFilterResult.KeptAll;
+        }
+
+        if (keptCount == 0)
+        {
+            return BatchFilterResult.KeptNone;
+        }
+
+        var headerStart = output.Length;
+        output.Write(batch[..RecordBatchHeader.Size]);
+        if (header.Compression == CompressionType.None)
+        {
+            output.Write(kept.WrittenSpan);
+        }
+        else
+        {
+            RecordCompression.Compress(header.Compression, kept.WrittenSpan, output);
+        }
+
+        var h = output.WrittenFrom(headerStart);
+        BinaryPrimitives.WriteInt32BigEndian(h[RecordBatchHeader.BatchLengthOffset..], h.Length - RecordBatchHeader.LogOverhead);
+        BinaryPrimitives.WriteInt32BigEndian(h[RecordBatchHeader.RecordCountOffset..], keptCount);
+        if (deleteHorizonMs >= 0)
+        {
+            BinaryPrimitives.WriteInt16BigEndian(h[RecordBatchHeader.AttributesOffset..], (short)(header.Attributes | RecordBatchHeader.DeleteHorizonMask));
+            BinaryPrimitives.WriteInt64BigEndian(h[RecordBatchHeader.BaseTimestampOffset..], deleteHorizonMs);
+        }
+
+        BinaryPrimitives.WriteUInt32BigEndian(h[RecordBatchHeader.CrcOffset..], Crc32C.Compute(h[RecordBatchHeader.AttributesOffset..]));
+        return BatchFilterResult.KeptSome;
+    }
+
+    /// <summary>Shows every record of <paramref name="batch"/> (whole, CRC checked) to <paramref name="visitor"/>, copying nothing.</summary>
+    /// <exception cref="InvalidRecordException">The batch is corrupt.</exception>
+    public static void Visit<TVisitor>(ReadOnlySpan<byte> batch, ref TVisitor visitor, int maxDecompressedBytes = 64 * 1024 * 1024)
+        where TVisitor : struct, IRecordRetention
+    {
+        var header = Open(batch, maxDecompressedBytes, out var decompressed);
+        using var owner = decompressed;
+        ReadOnlySpan<byte> records = decompressed is null ? batch[RecordBatchHeader.Size..] : decompressed.WrittenSpan;
+        var position = 0;
+        for (var i = 0; i < header.RecordCount && !header.IsControl; i++)
+        {
+            RecordDecoder.Read(records, ref position, i, out var fields);
+            var key = fields.KeyLength < 0 ? default : records.Slice(fields.KeyStart, fields.KeyLength);
+            visitor.Keep(header.BaseOffset + fields.OffsetDelta, key, fields.KeyLength < 0, fields.ValueLength < 0);
+        }
+    }
+
+    /// <summary>The index of the first record of <paramref name="batch"/> that has no key, or -1 when every record has one.</summary>
+    /// <exception cref="InvalidRecordException">The batch is corrupt.</exception>
+    public static int FindRecordWithoutKey(ReadOnlySpan<byte> batch, int maxDecompressedBytes = 64 * 1024 * 1024)
+    {
+        var header = Open(batch, maxDecompressedBytes, out var decompressed);
+        using var owner = decompressed;
+        ReadOnlySpan<byte> records = decompressed is null ? batch[RecordBatchHeader.Size..] : decompressed.WrittenSpan;
+        var position = 0;
+        for (var i = 0; i < header.RecordCount; i++)
+        {
+            RecordDecoder.Read(records, ref position, i, out var fields);
+            if (fields.KeyLength < 0)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    // Copies one encoded record with another timestamp delta: length, attributes and the delta are written anew, the rest as it is.
+    private static void WriteRebased(ReadOnlySpan<byte> record, long timestampDelta, PooledByteBuffer output)
+    {
+        var position = 0;
+        VarInt.TryRead(record, ref position, out int _);
+        var attributes = record[position++];
+        VarInt.TryRead(record, ref position, out long _);
+        var rest = record[position..];
+        var body = 1 + VarInt.SizeOf(timestampDelta) + rest.Length;
+        var target = output.GetSpan(VarInt.SizeOf(body) + body);
+        var written = VarInt.Write(target, body);
+        target[written++] = attributes;
+        written += VarInt.Write(target[written..], timestampDelta);
+        rest.CopyTo(target[written..]);
+        output.Advance(written + rest.Length);
+    }
+
+    // Checks the batch's framing, CRC and codec, and decompresses its records when it has a codec (the caller disposes the buffer).
+    private static RecordBatchHeader Open(ReadOnlySpan<byte> batch, int maxDecompressedBytes, out PooledByteBuffer? decompressed)
+    {
+        var header = RecordBatch.CheckFraming(batch);
+        RecordBatch.CheckCrc(batch, header);
+        RecordBatch.CheckCodec(header);
+        decompressed = null;
+        if (header.Compression != CompressionType.None)
+        {
+            decompressed = new PooledByteBuffer(RecordBatch.InitialDecompressCapacity(batch.Length - RecordBatchHeader.Size, maxDecompressedBytes));
+            try
+            {
+                RecordCompression.Decompress(header.Compression, batch[RecordBatchHeader.Size..], maxDecompressedBytes, decompressed);
+            }
+            catch
+            {
+                decompressed.Dispose();
+                throw;
+            }
+        }
+
+        return header;
+    }
+}
