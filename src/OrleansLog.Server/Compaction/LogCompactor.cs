@@ -22,7 +22,10 @@ internal sealed record CompactionRequest(
 /// <param name="CleanedUpTo">The new cleaner checkpoint: records before it have been compared with every newer record of their key up to it.</param>
 /// <param name="BytesRead">Bytes of segments read (both passes over the dirty part).</param>
 /// <param name="BytesWritten">Bytes of new segments written.</param>
-internal sealed record CompactionResult(IReadOnlyList<SegmentInfo> Replaced, IReadOnlyList<SegmentInfo> Replacement, long CleanedUpTo, long BytesRead, long BytesWritten)
+/// <param name="MapKeys">The distinct keys the pass's key map took.</param>
+/// <param name="MapBytes">The memory the pass's key map took.</param>
+internal sealed record CompactionResult(
+    IReadOnlyList<SegmentInfo> Replaced, IReadOnlyList<SegmentInfo> Replacement, long CleanedUpTo, long BytesRead, long BytesWritten, int MapKeys, long MapBytes)
 {
     /// <summary>The bytes the replaced segments held beyond their replacement.</summary>
     public long BytesReclaimed => Replaced.Sum(s => s.SizeBytes) - Replacement.Sum(s => s.SizeBytes);
@@ -88,7 +91,7 @@ internal sealed class LogCompactor(ISegmentStore store, CompactionLimiter limite
             }
         }
 
-        return new CompactionResult(replaced, replacement, mapEnd, read, written);
+        return new CompactionResult(replaced, replacement, mapEnd, read, written, map.Count, (long)map.Slots * OffsetMap.BytesPerSlot);
     }
 
     /// <summary>Deletes a segment's log and index blobs.</summary>

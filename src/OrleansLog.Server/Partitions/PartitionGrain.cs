@@ -527,7 +527,7 @@ internal sealed class PartitionGrain : Grain, IPartitionGrain
             PartitionMetrics.CompactionReclaimedBytes.Add(result.BytesReclaimed);
             PartitionMetrics.CompactionDuration.Record(duration);
             PartitionMetrics.CompactionFinished(NowMs());
-            _logger.Compacted(_key.Topic, _key.Partition, result.CleanedUpTo, result.Replaced.Count, result.Replacement.Count, result.BytesReclaimed, result.BytesRead, duration);
+            _logger.Compacted(_key.Topic, _key.Partition, result.CleanedUpTo, result.Replaced.Count, result.Replacement.Count, result.BytesReclaimed, result.BytesRead, result.MapKeys, result.MapBytes, duration);
 
             // Fetches that found the old segments before the switch may still be reading them.
             foreach (var segment in result.Obsolete)

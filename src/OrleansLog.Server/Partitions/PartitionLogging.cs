@@ -50,8 +50,8 @@ internal static partial class PartitionLogging
     [LoggerMessage(Level = LogLevel.Warning, Message = "Partition {Topic}-{Partition} deactivated with {PendingBytes} bytes not flushed")]
     public static partial void DeactivationFlushIncomplete(this ILogger logger, string topic, int partition, long pendingBytes);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Partition {Topic}-{Partition} compacted offsets up to {CleanedUpTo}: {Replaced} segments became {Replacement}, {ReclaimedBytes} bytes reclaimed, {ReadBytes} read, in {DurationMs:F0} ms")]
-    public static partial void Compacted(this ILogger logger, string topic, int partition, long cleanedUpTo, int replaced, int replacement, long reclaimedBytes, long readBytes, double durationMs);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Partition {Topic}-{Partition} compacted offsets up to {CleanedUpTo}: {Replaced} segments became {Replacement}, {ReclaimedBytes} bytes reclaimed, {ReadBytes} read, {MapKeys} keys in a key map of {MapBytes} bytes, in {DurationMs:F0} ms")]
+    public static partial void Compacted(this ILogger logger, string topic, int partition, long cleanedUpTo, int replaced, int replacement, long reclaimedBytes, long readBytes, int mapKeys, long mapBytes, double durationMs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Partition {Topic}-{Partition} compaction was not applied: retention changed the segments meanwhile; the next maintenance tries again")]
     public static partial void CompactionSuperseded(this ILogger logger, string topic, int partition);
