@@ -51,6 +51,60 @@ public sealed class CompactionTests(LogClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Consumers_reading_while_compaction_runs_see_each_offset_with_its_record_in_order_and_every_key_newest_last()
+    {
+        var topic = LogCluster.NewTopic("compact-live");
+        await _log.CreateTopicAsync(topic, 1, Compacting);
+        var produced = new System.Collections.Concurrent.ConcurrentDictionary<long, string>();
+        var producing = Task.Run(async () =>
+        {
+            await using var producer = _log.Client.CreateProducer<string, string>(new ProducerOptions { Linger = TimeSpan.Zero });
+            for (var round = 0; round < 40; round++)
+            {
+                for (var key = 0; key < 10; key++)
+                {
+                    var value = $"key-{key}@{round:D2}";
+                    produced[(await producer.ProduceAsync(topic, new Message<string, string> { Key = $"key-{key}", Value = value })).Offset] = value;
+                }
+
+                await Task.Delay(50);
+            }
+        });
+
+        // Read the partition from its start, again and again, while records arrive and compaction rewrites what is sealed.
+        var passes = new List<List<(long Offset, string Value)>>();
+        while (!producing.IsCompleted || passes.Count < 3)
+        {
+            var end = (await _log.Client.Admin.DescribePartitionsAsync(topic)).Single().HighWatermark;
+            await using var consumer = _log.Client.CreateConsumer<string, string>();
+            consumer.Assign([new TopicPartitionOffset(topic, 0, Offset.Beginning)]);
+            var pass = new List<(long, string)>();
+            while (pass.Count == 0 || pass[^1].Item1 < end - 1)
+            {
+                var record = await consumer.ConsumeAsync(TimeSpan.FromSeconds(10)) ?? throw new Xunit.Sdk.XunitException($"pass {passes.Count} stopped at {pass.Count} records before offset {end}");
+                pass.Add((record.Offset, record.Message.Value!));
+            }
+
+            passes.Add(pass);
+        }
+
+        await producing;
+        await WaitUntilCompactedAsync(_log, topic, 400);
+        Assert.True(passes.Count >= 3);
+        Assert.Contains(passes, pass => pass.Count < pass[^1].Offset + 1); // some pass read across what compaction removed
+        foreach (var pass in passes)
+        {
+            // Offsets only go up, each holds the record produced there, and each key's values come in the order they were written.
+            Assert.All(pass.Zip(pass.Skip(1)), p => Assert.True(p.First.Offset < p.Second.Offset, $"offset {p.Second.Offset} after {p.First.Offset}"));
+            Assert.All(pass, r => Assert.Equal(produced[r.Offset], r.Value));
+            Assert.All(pass.GroupBy(r => r.Value.Split('@')[0]), key => Assert.Equal(key.Select(r => r.Value).Order(StringComparer.Ordinal), key.Select(r => r.Value)));
+        }
+
+        var newest = produced.GroupBy(p => p.Value.Split('@')[0]).Select(key => key.MaxBy(p => p.Key)).ToDictionary(p => p.Key, p => p.Value);
+        Assert.Equal(newest, await ReadAllAsync(_log, topic, 0, expected: 10));
+    }
+
+    [Fact]
     public async Task A_record_without_a_key_is_refused_by_a_compacted_topic_with_a_typed_error_and_nothing_is_written()
     {
         var topic = LogCluster.NewTopic("compact-keyless");
