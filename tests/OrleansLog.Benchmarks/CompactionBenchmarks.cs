@@ -2,10 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Engines;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Microsoft.Extensions.Options;
 using OrleansLog.Compaction;
 using OrleansLog.Partitions;
@@ -119,15 +115,12 @@ public class CompactionBenchmarks
         return _last.BytesReclaimed;
     }
 
-    // Seconds per operation: one invocation per iteration, no pilot runs, in this process (the input is built once).
-    private sealed class Config : ManualConfig
+    private sealed class Config : SingleInvocationConfig
     {
-        public Config() => AddJob(Job.Default
-            .WithToolchain(InProcessEmitToolchain.Instance)
-            .WithStrategy(RunStrategy.Monitoring)
-            .WithLaunchCount(1)
-            .WithWarmupCount(1)
-            .WithIterationCount(3));
+        public Config()
+            : base(iterations: 3)
+        {
+        }
     }
 
     /// <summary>Writes one segment of the input in 4 MiB append blocks, with its index.</summary>

@@ -1,8 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Engines;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
@@ -62,15 +58,12 @@ public class RecoveryBenchmarks
     [Benchmark]
     public Task<long> FromCheckpoint() => _checkpointed.RecoverAsync();
 
-    // Seconds per operation: one invocation per iteration and no pilot runs, in this process (Azurite is started once).
-    private sealed class Config : ManualConfig
+    private sealed class Config : SingleInvocationConfig
     {
-        public Config() => AddJob(Job.Default
-            .WithToolchain(InProcessEmitToolchain.Instance)
-            .WithStrategy(RunStrategy.Monitoring)
-            .WithLaunchCount(1)
-            .WithWarmupCount(1)
-            .WithIterationCount(7));
+        public Config()
+            : base(iterations: 7)
+        {
+        }
     }
 
     /// <summary>One partition's storage and manifest, recovered the way the partition grain recovers.</summary>
