@@ -57,7 +57,8 @@ public sealed class BadInputTests(LogClusterFixture fixture)
     [InlineData("segment.bytes", "10")]
     [InlineData("max.message.bytes", "999999999")]
     [InlineData("message.timestamp.type", "Sometimes")]
-    [InlineData("cleanup.policy", "compact")]
+    [InlineData("cleanup.policy", "compacted")]
+    [InlineData("min.cleanable.dirty.ratio", "2")]
     [InlineData("no.such.key", "1")]
     public async Task Bad_configs_are_rejected_naming_the_key(string key, string value)
     {

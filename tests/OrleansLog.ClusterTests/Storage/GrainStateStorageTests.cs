@@ -36,7 +36,8 @@ public sealed class GrainStateStorageTests(LogClusterFixture fixture, ITestOutpu
         }
 
         output.WriteLine(string.Join(Environment.NewLine, states.Keys.Order(StringComparer.Ordinal)));
-        var offsets = Assert.Single(states, s => s.Key.Contains(GrainTypes.ConsumerGroup, StringComparison.Ordinal) && s.Key.StartsWith("offsets", StringComparison.Ordinal)).Value;
+        // Other tests share the cluster's container, so this group's offsets blob is found by its name.
+        var offsets = Assert.Single(states, s => s.Key.StartsWith("offsets", StringComparison.Ordinal) && s.Key.Contains(GrainTypes.ConsumerGroup + "/" + group, StringComparison.Ordinal)).Value;
         var committed = Assert.Single(offsets.GetProperty("Offsets").EnumerateArray());
         Assert.Equal((topic, 1, 42L, "m"), (committed.GetProperty("Topic").GetString(), committed.GetProperty("Partition").GetInt32(), committed.GetProperty("Offset").GetInt64(), committed.GetProperty("Metadata").GetString()));
         Assert.Contains(states, s => s.Key.Contains(GrainTypes.Topic + "/" + topic, StringComparison.Ordinal));
