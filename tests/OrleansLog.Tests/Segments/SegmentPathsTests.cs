@@ -59,4 +59,22 @@ public sealed class SegmentPathsTests
             names.OrderBy(n => n.Offset).Select(n => n.Offset),
             names.OrderBy(n => n.Index, StringComparer.Ordinal).Select(n => n.Offset));
     }
+
+    [Fact]
+    public void Names_of_compacted_generations_parse_back_and_other_names_do_not()
+    {
+        var compacted = new SegmentInfo { BaseOffset = 42, Generation = 3 };
+        var prefix = SegmentPaths.PartitionPrefix(TopicId, 3);
+
+        Assert.Equal($"{prefix}00000000000000000042-3.log", SegmentPaths.Log(TopicId, 3, compacted));
+        Assert.Equal(SegmentPaths.Log(TopicId, 3, 42), SegmentPaths.Log(TopicId, 3, compacted with { Generation = 0 }));
+        Assert.True(SegmentPaths.TryParse(SegmentPaths.Index(TopicId, 3, compacted)[prefix.Length..], out var offset, out var generation, out var kind));
+        Assert.Equal((42L, 3, "index"), (offset, generation, kind));
+        Assert.True(SegmentPaths.TryParse(SegmentPaths.Checkpoint(TopicId, 3, 7)[prefix.Length..], out offset, out generation, out kind));
+        Assert.Equal((7L, 0, "checkpoint"), (offset, generation, kind));
+        foreach (var other in new[] { "00000000000000000042-0.log", "00000000000000000042-x.log", "00000000000000000042-1.checkpoint", "00000000000000000042.json", "42.log", "manifest.json" })
+        {
+            Assert.False(SegmentPaths.TryParse(other, out _, out _, out _), other);
+        }
+    }
 }
