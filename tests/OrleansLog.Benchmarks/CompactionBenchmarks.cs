@@ -109,7 +109,7 @@ public class CompactionBenchmarks
         _last = await compactor.CompactAsync(request, CancellationToken.None);
         foreach (var written in _last!.Written)
         {
-            await compactor.DeleteAsync(request, written, CancellationToken.None);
+            await _store.DeleteSegmentAsync(TopicId, 0, written, CancellationToken.None);
         }
 
         return _last.BytesReclaimed;

@@ -43,7 +43,7 @@ internal static class RecordBatchFilter
         ReadOnlySpan<byte> batch, ref TRetention retention, PooledByteBuffer output, long deleteHorizonMs = -1, int maxDecompressedBytes = 64 * 1024 * 1024)
         where TRetention : struct, IRecordRetention
     {
-        var header = Open(batch, maxDecompressedBytes, out var decompressed);
+        var header = Open(batch, verifyCrc: true, maxDecompressedBytes, out var decompressed);
         using var owner = decompressed;
         if (header.IsControl)
         {
@@ -109,12 +109,15 @@ internal static class RecordBatchFilter
         return BatchFilterResult.KeptSome;
     }
 
-    /// <summary>Shows every record of <paramref name="batch"/> (whole, CRC checked) to <paramref name="visitor"/>, copying nothing.</summary>
+    /// <summary>
+    /// Shows every record of <paramref name="batch"/> to <paramref name="visitor"/>, copying nothing; the CRC is checked unless
+    /// <paramref name="verifyCrc"/> is false (the caller checked it already).
+    /// </summary>
     /// <exception cref="InvalidRecordException">The batch is corrupt.</exception>
-    public static void Visit<TVisitor>(ReadOnlySpan<byte> batch, ref TVisitor visitor, int maxDecompressedBytes = 64 * 1024 * 1024)
+    public static void Visit<TVisitor>(ReadOnlySpan<byte> batch, ref TVisitor visitor, bool verifyCrc = true, int maxDecompressedBytes = 64 * 1024 * 1024)
         where TVisitor : struct, IRecordRetention
     {
-        var header = Open(batch, maxDecompressedBytes, out var decompressed);
+        var header = Open(batch, verifyCrc, maxDecompressedBytes, out var decompressed);
         using var owner = decompressed;
         ReadOnlySpan<byte> records = decompressed is null ? batch[RecordBatchHeader.Size..] : decompressed.WrittenSpan;
         var position = 0;
@@ -126,24 +129,16 @@ internal static class RecordBatchFilter
         }
     }
 
-    /// <summary>The index of the first record of <paramref name="batch"/> that has no key, or -1 when every record has one.</summary>
+    /// <summary>
+    /// The index of the first record of <paramref name="batch"/> that has no key, or -1 when every record has one. For a batch that
+    /// was validated already: its CRC is not checked again.
+    /// </summary>
     /// <exception cref="InvalidRecordException">The batch is corrupt.</exception>
     public static int FindRecordWithoutKey(ReadOnlySpan<byte> batch, int maxDecompressedBytes = 64 * 1024 * 1024)
     {
-        var header = Open(batch, maxDecompressedBytes, out var decompressed);
-        using var owner = decompressed;
-        ReadOnlySpan<byte> records = decompressed is null ? batch[RecordBatchHeader.Size..] : decompressed.WrittenSpan;
-        var position = 0;
-        for (var i = 0; i < header.RecordCount; i++)
-        {
-            RecordDecoder.Read(records, ref position, i, out var fields);
-            if (fields.KeyLength < 0)
-            {
-                return i;
-            }
-        }
-
-        return -1;
+        var finder = new KeylessRecordFinder();
+        Visit(batch, ref finder, verifyCrc: false, maxDecompressedBytes);
+        return finder.Index;
     }
 
     // Copies one encoded record with another timestamp delta: length, attributes and the delta are written anew, the rest as it is.
@@ -163,11 +158,16 @@ internal static class RecordBatchFilter
         output.Advance(written + rest.Length);
     }
 
-    // Checks the batch's framing, CRC and codec, and decompresses its records when it has a codec (the caller disposes the buffer).
-    private static RecordBatchHeader Open(ReadOnlySpan<byte> batch, int maxDecompressedBytes, out PooledByteBuffer? decompressed)
+    // Checks the batch's framing, CRC (when asked) and codec, and decompresses its records when it has a codec (the caller disposes
+    // the buffer).
+    private static RecordBatchHeader Open(ReadOnlySpan<byte> batch, bool verifyCrc, int maxDecompressedBytes, out PooledByteBuffer? decompressed)
     {
         var header = RecordBatch.CheckFraming(batch);
-        RecordBatch.CheckCrc(batch, header);
+        if (verifyCrc)
+        {
+            RecordBatch.CheckCrc(batch, header);
+        }
+
         RecordBatch.CheckCodec(header);
         decompressed = null;
         if (header.Compression != CompressionType.None)
@@ -185,5 +185,26 @@ internal static class RecordBatchFilter
         }
 
         return header;
+    }
+
+    // Notes the position of the first record without a key.
+    private struct KeylessRecordFinder : IRecordRetention
+    {
+        private int _seen;
+
+        public KeylessRecordFinder() => Index = -1;
+
+        public int Index { get; private set; }
+
+        public bool Keep(long offset, ReadOnlySpan<byte> key, bool keyIsNull, bool isTombstone)
+        {
+            if (keyIsNull && Index < 0)
+            {
+                Index = _seen;
+            }
+
+            _seen++;
+            return true;
+        }
     }
 }

@@ -82,7 +82,7 @@ internal sealed class LogCompactor(ISegmentStore store, CompactionLimiter limite
                     replacement.Add(group[0]);
                     break;
                 case { SizeBytes: 0 }:
-                    await DeleteAsync(request, rewritten, cancellationToken).ConfigureAwait(false);
+                    await store.DeleteSegmentAsync(request.TopicId, request.Partition, rewritten, cancellationToken).ConfigureAwait(false);
                     break;
                 default:
                     written += rewritten.SizeBytes;
@@ -92,13 +92,6 @@ internal sealed class LogCompactor(ISegmentStore store, CompactionLimiter limite
         }
 
         return new CompactionResult(replaced, replacement, mapEnd, read, written, map.Count, (long)map.Slots * OffsetMap.BytesPerSlot);
-    }
-
-    /// <summary>Deletes a segment's log and index blobs.</summary>
-    public async Task DeleteAsync(CompactionRequest request, SegmentInfo segment, CancellationToken cancellationToken)
-    {
-        await store.DeleteAsync(SegmentPaths.Log(request.TopicId, request.Partition, segment), cancellationToken).ConfigureAwait(false);
-        await store.DeleteAsync(SegmentPaths.Index(request.TopicId, request.Partition, segment), cancellationToken).ConfigureAwait(false);
     }
 
     // Groups neighbouring segments whose sizes add up to at most segment.bytes; a segment is never split.

@@ -300,19 +300,7 @@ internal sealed class PartitionGrain : Grain, IPartitionGrain
     public Task<PartitionDescription> DescribeAsync(CancellationToken cancellationToken)
     {
         ThrowIfUnavailable();
-        var state = _manifest.Current;
-        var size = _active.Size;
-        foreach (var segment in state.Segments)
-        {
-            size += segment.SizeBytes;
-        }
-
-        var segments = state.Segments.Count + (_active.Size > 0 ? 1 : 0);
-        return Task.FromResult(new PartitionDescription(_key.Partition, state.LogStartOffset, _log.HighWatermark, segments, size, state.LeaderEpoch, RuntimeIdentity)
-        {
-            DirtyRatio = _config.Compacts ? CompactionSchedule.DirtyRatio(state.Segments, state.CleanedUpTo) : null,
-            LastCompaction = state.LastCompactionMs is { } last ? DateTimeOffset.FromUnixTimeMilliseconds(last) : null,
-        });
+        return Task.FromResult(_manifest.Current.Describe(_key.Partition, _log.HighWatermark, _active.Size, RuntimeIdentity, _config.Compacts));
     }
 
     public Task UpdateConfigAsync(TopicConfig config, CancellationToken cancellationToken)
@@ -441,13 +429,10 @@ internal sealed class PartitionGrain : Grain, IPartitionGrain
         _logger.Retention(_key.Topic, _key.Partition, remove, _manifest.Current.LogStartOffset);
     }
 
-    private async Task DeleteSegmentAsync(SegmentInfo segment, CancellationToken cancellationToken)
+    private Task DeleteSegmentAsync(SegmentInfo segment, CancellationToken cancellationToken)
     {
-        var log = SegmentPaths.Log(_key.TopicId, _key.Partition, segment);
-        var index = SegmentPaths.Index(_key.TopicId, _key.Partition, segment);
-        _reader.Forget(log, index);
-        await _store.DeleteAsync(log, cancellationToken);
-        await _store.DeleteAsync(index, cancellationToken);
+        _reader.Forget(SegmentPaths.Log(_key.TopicId, _key.Partition, segment), SegmentPaths.Index(_key.TopicId, _key.Partition, segment));
+        return _store.DeleteSegmentAsync(_key.TopicId, _key.Partition, segment, cancellationToken);
     }
 
     // Compaction runs beside appends and fetches, never in their way: the grain only takes a snapshot of the manifest, and the

@@ -73,21 +73,23 @@ internal sealed class PartitionManifest
     /// </summary>
     /// <param name="partition">The partition number.</param>
     /// <param name="compacted">True when the topic compacts: the description then carries the dirty ratio.</param>
-    public PartitionDescription? DescribeStopped(int partition, bool compacted = false)
-    {
-        if (StoppedHighWatermark is not { } highWatermark)
-        {
-            return null;
-        }
+    public PartitionDescription? DescribeStopped(int partition, bool compacted = false) =>
+        StoppedHighWatermark is { } highWatermark ? Describe(partition, highWatermark, StoppedActiveSegmentBytes, host: null, compacted) : null;
 
-        var size = StoppedActiveSegmentBytes;
+    /// <summary>
+    /// Describes partition <paramref name="partition"/> with its sealed segments from this manifest and the given end of the log,
+    /// active segment size and host (null: no activation answered).
+    /// </summary>
+    public PartitionDescription Describe(int partition, long highWatermark, long activeSegmentBytes, string? host, bool compacted)
+    {
+        var size = activeSegmentBytes;
         foreach (var segment in Segments)
         {
             size += segment.SizeBytes;
         }
 
-        var segments = Segments.Count + (StoppedActiveSegmentBytes > 0 ? 1 : 0);
-        return new PartitionDescription(partition, LogStartOffset, highWatermark, segments, size, LeaderEpoch, Host: null)
+        var segments = Segments.Count + (activeSegmentBytes > 0 ? 1 : 0);
+        return new PartitionDescription(partition, LogStartOffset, highWatermark, segments, size, LeaderEpoch, host)
         {
             DirtyRatio = compacted ? Compaction.CompactionSchedule.DirtyRatio(Segments, CleanedUpTo) : null,
             LastCompaction = LastCompactionMs is { } last ? DateTimeOffset.FromUnixTimeMilliseconds(last) : null,

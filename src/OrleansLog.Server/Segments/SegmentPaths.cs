@@ -61,3 +61,14 @@ internal static class SegmentPaths
     public static string Checkpoint(Guid topicId, int partition, long baseOffset) =>
         string.Create(CultureInfo.InvariantCulture, $"topics/{topicId}/{partition}/{baseOffset:D20}.checkpoint");
 }
+
+/// <summary>Operations on whole sealed segments (a log blob and its index) of an <see cref="ISegmentStore"/>.</summary>
+internal static class SegmentStoreExtensions
+{
+    /// <summary>Deletes a sealed segment's log and index blobs (either may already be gone).</summary>
+    public static async Task DeleteSegmentAsync(this ISegmentStore store, Guid topicId, int partition, SegmentInfo segment, CancellationToken cancellationToken)
+    {
+        await store.DeleteAsync(SegmentPaths.Log(topicId, partition, segment), cancellationToken).ConfigureAwait(false);
+        await store.DeleteAsync(SegmentPaths.Index(topicId, partition, segment), cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -237,7 +237,7 @@ public sealed class LogCompactorTests
         Assert.True(switched);
         foreach (var segment in result.Obsolete)
         {
-            await compactor.DeleteAsync(request, segment, default);
+            await harness.Store.DeleteSegmentAsync(request.TopicId, request.Partition, segment, default);
         }
 
         return result;
