@@ -40,6 +40,7 @@ public static class OrleansLogSiloBuilderExtensions
             .Validate(o => o.MetadataRefreshInterval > TimeSpan.Zero, "ConsumerGroupOptions.MetadataRefreshInterval must be positive.")
             .Validate(o => o.InitialRebalanceDelay >= TimeSpan.Zero, "ConsumerGroupOptions.InitialRebalanceDelay must not be negative.");
         services.TryAddSingleton<TailMemoryBudget>();
+        services.TryAddSingleton<ISiloMemoryBudget>(sp => sp.GetRequiredService<TailMemoryBudget>());
         services.TryAddSingleton<AcknowledgedOffsets>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PartitionRecoveryLimiter>();
