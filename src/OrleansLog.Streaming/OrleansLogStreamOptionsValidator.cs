@@ -5,11 +5,14 @@ using OrleansLog.Topics;
 namespace OrleansLog.Streaming;
 
 /// <summary>Refuses a provider's options at startup, naming the setting and what it needs.</summary>
-internal sealed class OrleansLogStreamOptionsValidator(OrleansLogStreamOptions options, string name) : IConfigurationValidator
+internal sealed class OrleansLogStreamOptionsValidator(OrleansLogStreamOptions options, int batchContainerBatchSize, string name) : IConfigurationValidator
 {
     public void ValidateConfiguration()
     {
         Check(options.Partitions >= 1, "Partitions must be at least 1.");
+        Check(
+            batchContainerBatchSize <= 1,
+            "the pulling agent's BatchContainerBatchSize must be 1: a failed delivery is retried event by event, which a multi-event batch would break.");
         Check(options.CheckpointInterval > TimeSpan.Zero, "CheckpointInterval must be positive.");
         Check(options.FetchMaxWait >= TimeSpan.Zero, "FetchMaxWait must not be negative.");
         Check(options.FetchMaxBytes >= 1024, "FetchMaxBytes must be at least 1024.");

@@ -32,7 +32,7 @@ public sealed class TestLogCapture : ILoggerProvider
         {
             if (IsEnabled(logLevel))
             {
-                capture!._lines.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} {logLevel} {Category}: {formatter(state, exception)}");
+                capture!._lines.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} {logLevel} {Category}: {formatter(state, exception)}{(exception is null ? "" : $" ({exception.GetType().Name}: {exception.Message})")}");
             }
         }
     }

@@ -12,6 +12,13 @@ namespace OrleansLog.Hosting;
 /// <summary>Keeps the segments and grain state of the OrleansLog in an Orleans silo in Azure Blob Storage.</summary>
 public static class OrleansLogAzureBlobStorageExtensions
 {
+    /// <summary>
+    /// The grain storage, in the same container, that Orleans stream pub-sub state can use (the OrleansLog stream provider falls back
+    /// to it when the silo has no <c>PubSubStore</c>): it keeps state with Orleans' own serializer, because pub-sub state does not
+    /// round-trip through the plain JSON OrleansLog's grains are stored as.
+    /// </summary>
+    public const string PubSubStorageName = "OrleansLog.PubSub";
+
     // Orleans' Azure Blob grain storage provider under the wrapper named OrleansLogSiloBuilderExtensions.StorageName.
     private const string BlobStorageName = "OrleansLog.AzureBlob";
 
@@ -50,6 +57,15 @@ public static class OrleansLogAzureBlobStorageExtensions
                 options.ContainerName = log.Value.ContainerName;
                 options.DeleteStateOnClear = true;
                 options.GrainStorageSerializer = ActivatorUtilities.CreateInstance<SystemTextJsonGrainStorageSerializer>(provider);
+                if (!string.IsNullOrWhiteSpace(log.Value.ConnectionString) || log.Value.BlobServiceUri is not null)
+                {
+                    options.BlobServiceClient = log.Value.CreateBlobServiceClient();
+                }
+            }));
+        builder.AddAzureBlobGrainStorage(PubSubStorageName, (OptionsBuilder<AzureBlobStorageOptions> grainStorage) => grainStorage
+            .Configure<IOptions<OrleansLogStorageOptions>>((options, log) =>
+            {
+                options.ContainerName = log.Value.ContainerName;
                 if (!string.IsNullOrWhiteSpace(log.Value.ConnectionString) || log.Value.BlobServiceUri is not null)
                 {
                     options.BlobServiceClient = log.Value.CreateBlobServiceClient();

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 using Orleans.Providers;
+using Orleans.Runtime;
 using Orleans.Storage;
 using Orleans.Streams;
 using OrleansLog.Streaming;
@@ -17,24 +18,28 @@ public static class OrleansLogStreamsBuilderExtensions
     /// </summary>
     internal static readonly TimeSpan DeliveryAttemptTime = TimeSpan.FromMilliseconds(500);
 
-    // OrleansLog.Hosting.OrleansLogSiloBuilderExtensions.StorageName, named here so a client-only app needs no server assembly.
-    private const string OrleansLogStorageName = "OrleansLog";
+    // OrleansLog.Hosting.OrleansLogAzureBlobStorageExtensions.PubSubStorageName, named here so a client-only app needs no server assembly.
+    private const string OrleansLogPubSubStorageName = "OrleansLog.PubSub";
 
     /// <summary>
     /// Adds the OrleansLog stream provider <paramref name="name"/> to the silo: its pulling agents read the topic's partitions (one queue
     /// each) and deliver to subscribers. Explicit subscriptions are kept in Orleans' pub-sub grain storage, <c>PubSubStore</c>; when the
-    /// silo has none, OrleansLog's own grain storage (<c>OrleansLog</c>, in the same Blob container) serves as it.
+    /// silo has none, the one <c>AddOrleansLogAzureBlobStorage</c> adds (<c>OrleansLog.PubSub</c>, in OrleansLog's Blob container) serves as it.
     /// </summary>
     public static ISiloBuilder AddOrleansLogStreams(this ISiloBuilder builder, string name, Action<OrleansLogStreamOptions>? configure = null)
     {
         builder.Services.TryAddKeyedSingleton<IGrainStorage>(
-            ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME, (services, _) => services.GetRequiredKeyedService<IGrainStorage>(OrleansLogStorageName));
+            ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME,
+            (services, _) => services.GetKeyedService<IGrainStorage>(OrleansLogPubSubStorageName) ?? throw new OrleansConfigurationException(
+                $"Orleans streams need a grain storage named '{ProviderConstants.DEFAULT_PUBSUB_PROVIDER_NAME}' for subscriptions; add one " +
+                "(for example AddAzureBlobGrainStorage), or store OrleansLog with AddOrleansLogAzureBlobStorage, which provides it."));
         return builder.AddPersistentStreams(name, OrleansLogAdapterFactory.Create, stream =>
         {
             stream.Configure<OrleansLogStreamOptions>(options => options.Configure(o => configure?.Invoke(o)));
             stream.ConfigurePullingAgent(options => options.Configure(o => o.MaxEventDeliveryTime = DeliveryAttemptTime));
             stream.ConfigureStreamPubSub(StreamPubSubType.ExplicitGrainBasedAndImplicit);
-            stream.ConfigureDelegate(services => AddValidator(services, name));
+            stream.ConfigureDelegate(services => services.AddTransient<IConfigurationValidator>(sp => new OrleansLogStreamOptionsValidator(
+                sp.GetOptionsByName<OrleansLogStreamOptions>(name), sp.GetOptionsByName<StreamPullingAgentOptions>(name).BatchContainerBatchSize, name)));
         });
     }
 
@@ -44,9 +49,7 @@ public static class OrleansLogStreamsBuilderExtensions
         {
             stream.Configure<OrleansLogStreamOptions>(options => options.Configure(o => configure?.Invoke(o)));
             stream.ConfigureStreamPubSub(StreamPubSubType.ExplicitGrainBasedAndImplicit);
-            stream.ConfigureDelegate(services => AddValidator(services, name));
+            stream.ConfigureDelegate(services => services.AddTransient<IConfigurationValidator>(
+                sp => new OrleansLogStreamOptionsValidator(sp.GetOptionsByName<OrleansLogStreamOptions>(name), 1, name)));
         });
-
-    private static void AddValidator(IServiceCollection services, string name) =>
-        services.AddTransient<IConfigurationValidator>(sp => new OrleansLogStreamOptionsValidator(sp.GetOptionsByName<OrleansLogStreamOptions>(name), name));
 }

@@ -52,8 +52,16 @@ public sealed class StreamFailoverTests
         await SendAsync("c");
 
         var expected = new[] { "a", "b", "c" }.SelectMany(b => Enumerable.Range(0, 10).Select(i => string.Create(CultureInfo.InvariantCulture, $"{b}{i}"))).ToList();
-        await LogTestExtensions.EventuallyAsync(
-            () => Task.FromResult(keys.All(k => expected.All(StreamProbe.Of(k).Contains))), Timeout, "every event of every stream after the failover");
+        try
+        {
+            await LogTestExtensions.EventuallyAsync(
+                () => Task.FromResult(keys.All(k => expected.All(StreamProbe.Of(k).Contains))), Timeout, "every event of every stream after the failover");
+        }
+        catch (Xunit.Sdk.FailException)
+        {
+            var missing = keys.Select(k => $"{k}: missing {string.Join(",", expected.Except(StreamProbe.Of(k)))}");
+            Assert.Fail(string.Join("\n", missing) + "\n" + string.Join("\n", log.Logs.Lines.TakeLast(20)));
+        }
         foreach (var key in keys)
         {
             // Redelivery after a failover repeats events from the checkpoint, never reorders what follows it.
