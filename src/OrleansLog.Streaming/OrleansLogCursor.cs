@@ -19,6 +19,7 @@ internal sealed class OrleansLogCursor : IQueueCacheCursor
     private OrleansLogBatchContainer? _current;
     private int _failures;
     private bool _redeliver;
+    private long _deliveredAt = -1;
 
     public OrleansLogCursor(OrleansLogQueueCache cache, StreamId streamId, StreamSequenceToken? token)
     {
@@ -37,6 +38,12 @@ internal sealed class OrleansLogCursor : IQueueCacheCursor
                 break;
             default:
                 _position = Math.Max(0, token.SequenceNumber);
+                if (token is OrleansLogSequenceToken { IsEventToken: true })
+                {
+                    // The token of an event a subscriber already has: the agent moves the cursor past it before delivering.
+                    _deliveredAt = _position;
+                }
+
                 break;
         }
 
@@ -83,8 +90,21 @@ internal sealed class OrleansLogCursor : IQueueCacheCursor
 
         if (_position < _cache.Start)
         {
+            if (_position == _deliveredAt)
+            {
+                // The agent steps over the already delivered event by comparing tokens, in this same call; the event itself has left
+                // the cache (a queue that moved resumes at its checkpoint), so a stand-in with its token takes its place rather than a
+                // read from the log the agent cannot wait for.
+                _deliveredAt = -1;
+                _current = new OrleansLogBatchContainer(StreamId, OrleansLogSequenceToken.ForEvent(_position), null, StreamEventFormat.Orleans, null, null);
+                _position++;
+                return true;
+            }
+
             return MoveNextFromLog();
         }
+
+        _deliveredAt = -1;
 
         // A log read may have reached into the cache; from here the cache has the events.
         _fromLog.Clear();

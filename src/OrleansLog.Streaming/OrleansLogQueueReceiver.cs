@@ -44,7 +44,7 @@ internal sealed partial class OrleansLogQueueReceiver(
                 await StartAsync();
             }
 
-            await CheckpointAsync(force: false);
+            await CheckpointAsync();
             if (!cache.ReadRequested.IsCompleted)
             {
                 _tailRead ??= ReadTailAsync(_position);
@@ -79,6 +79,7 @@ internal sealed partial class OrleansLogQueueReceiver(
 
     public async Task Shutdown(TimeSpan timeout)
     {
+        // Stops a read still waiting; the final commit below has its own deadline.
         _stopping.Cancel();
         try
         {
@@ -86,7 +87,8 @@ internal sealed partial class OrleansLogQueueReceiver(
             {
                 // The agent's cursors are gone by now: commit what it handed over, or the last checkpoint seen while they lived.
                 _checkpoint = cache.FinalCheckpoint ?? _checkpoint;
-                await CheckpointAsync(force: true).WaitAsync(timeout, time);
+                using var deadline = new CancellationTokenSource(timeout, time);
+                await CommitAsync(deadline.Token);
             }
         }
         catch (Exception e)
@@ -140,11 +142,14 @@ internal sealed partial class OrleansLogQueueReceiver(
                     var from = cursor.LogReadPosition;
                     var (next, logStart) = await source.ReadAsync(from, options.FetchMaxBytes, TimeSpan.Zero, cursor.StreamId, events.Add, _stopping.Token);
                     cursor.AddFromLog(events, next, logStart);
+                    LogReadForCursor(logger, source.Topic, source.Partition, cursor.StreamId, from, next, events.Count, cache.Start);
                 }
             }
             catch (Exception e) when (!_stopping.IsCancellationRequested)
             {
+                // The cursor still waits: ask again on the agent's next read.
                 LogReadFailed(logger, source.Topic, source.Partition, cursor.LogReadPosition, e.GetType().Name, e.Message);
+                cache.RequestRead(cursor);
                 continue;
             }
 
@@ -153,21 +158,23 @@ internal sealed partial class OrleansLogQueueReceiver(
         }
     }
 
-    private async Task CheckpointAsync(bool force)
+    private async Task CheckpointAsync()
     {
-        if (!force)
+        _checkpoint = cache.Checkpoint();
+        if (time.GetUtcNow() - _lastCommit < options.CheckpointInterval)
         {
-            _checkpoint = cache.Checkpoint();
-            if (time.GetUtcNow() - _lastCommit < options.CheckpointInterval)
-            {
-                return;
-            }
+            return;
         }
 
         _lastCommit = time.GetUtcNow();
+        await CommitAsync(_stopping.Token);
+    }
+
+    private async Task CommitAsync(CancellationToken cancellationToken)
+    {
         if (_checkpoint > _committed)
         {
-            await source.CommitAsync(_checkpoint, _stopping.Token);
+            await source.CommitAsync(_checkpoint, cancellationToken);
             _committed = _checkpoint;
         }
     }
@@ -195,6 +202,9 @@ internal sealed partial class OrleansLogQueueReceiver(
 
     [LoggerMessage(4, LogLevel.Warning, "Queue of {Topic}/{Partition} could not commit its checkpoint {Offset}: {Message}")]
     private static partial void LogCommitFailed(ILogger logger, string topic, int partition, long offset, string message);
+
+    [LoggerMessage(6, LogLevel.Debug, "Read {Topic}/{Partition} from {From} to {Next} for a subscription of {Stream} behind the cache (which starts at {CacheStart}): {Events} events.")]
+    private static partial void LogReadForCursor(ILogger logger, string topic, int partition, StreamId stream, long from, long next, int events, long cacheStart);
 
     [LoggerMessage(5, LogLevel.Warning, "Queue of {Topic}/{Partition} was at offset {Offset}, which retention removed; it goes on at the log start {LogStart}.")]
     private static partial void LogSkippedRemoved(ILogger logger, string topic, int partition, long offset, long logStart);

@@ -43,6 +43,16 @@ public sealed class OrleansLogSequenceToken : StreamSequenceToken
     /// <summary>The record's offset (the same as <see cref="SequenceNumber"/>).</summary>
     public long Offset => SequenceNumber;
 
+    /// <summary>
+    /// True for the token of an event the provider read (what subscribers receive and hand back as their last delivered token),
+    /// false for one an app made to start a subscription.
+    /// </summary>
+    [Id(3)]
+    internal bool IsEventToken { get; private init; }
+
+    /// <summary>The token of the event read at <paramref name="offset"/>.</summary>
+    internal static OrleansLogSequenceToken ForEvent(long offset) => new(offset) { IsEventToken = true };
+
     /// <summary>A start token for the first event written at or after <paramref name="timestamp"/> (by record timestamp, as Kafka's ListOffsets).</summary>
     public static OrleansLogSequenceToken AtTimestamp(DateTimeOffset timestamp) => new(timestamp);
 

@@ -90,7 +90,7 @@ internal sealed class StreamRecordCodec(Serializer serializer, StreamEventFormat
 
         var streamId = StreamId.Create(ns, record.Key.Span);
         return new OrleansLogBatchContainer(
-            streamId, new OrleansLogSequenceToken(record.Offset), record.IsValueNull ? null : record.Value.ToArray(), recordFormat, eventType, serializer);
+            streamId, OrleansLogSequenceToken.ForEvent(record.Offset), record.IsValueNull ? null : record.Value.ToArray(), recordFormat, eventType, serializer);
     }
 
     /// <summary>True when <paramref name="record"/> belongs to <paramref name="streamId"/>, checked without decoding the event.</summary>

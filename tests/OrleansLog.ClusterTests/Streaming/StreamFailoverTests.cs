@@ -60,7 +60,7 @@ public sealed class StreamFailoverTests
         catch (Xunit.Sdk.FailException)
         {
             var missing = keys.Select(k => $"{k}: missing {string.Join(",", expected.Except(StreamProbe.Of(k)))}");
-            Assert.Fail(string.Join("\n", missing) + "\n" + string.Join("\n", log.Logs.Lines.TakeLast(20)));
+            Assert.Fail(string.Join("\n", missing) + "\n" + string.Join("\n", log.Logs.Lines.TakeLast(30)));
         }
         foreach (var key in keys)
         {
