@@ -148,7 +148,8 @@ internal sealed class OrleansLogQueueCache(OrleansLogStreamOptions options, Dead
     /// <summary>Full, and a cursor still needs the oldest event: reading pauses (for at most <see cref="OrleansLogStreamOptions.MaxCachePressureTime"/>).</summary>
     public bool IsUnderPressure()
     {
-        if (Count == 0 || !IsOverBudget() || _entries[_first].Token.Offset >= OldestNeededInCache())
+        // Events before the oldest a cursor still needs can go, which relieves the cache without pausing.
+        if (Count == 0 || !IsOverBudget() || _entries[_first].Token.Offset < OldestNeededInCache())
         {
             return false;
         }
