@@ -169,6 +169,13 @@ builder.UseOrleans(silo =>
         o.MaxRetries = storage.MaxRetries;
         o.MaxConcurrentRequests = storage.MaxConcurrentRequests;
     });
+
+    // Orleans stream providers over OrleansLog topics, one per OrleansLog:Streams:<name> section (none by default), so clients of
+    // this silo can produce to and subscribe to streams.
+    foreach (var provider in builder.Configuration.GetSection("OrleansLog:Streams").GetChildren())
+    {
+        silo.AddOrleansLogStreams(provider.Key, o => provider.Bind(o));
+    }
 });
 
 try

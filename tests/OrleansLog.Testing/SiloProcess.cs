@@ -216,8 +216,11 @@ public sealed class SiloProcess : IAsyncDisposable
     }
 
 
-    /// <summary>Starts an app host with an Orleans client (and the OrleansLog client) connected to the bundled silo's gateway on <paramref name="gatewayPort"/>.</summary>
-    public static async Task<IHost> ConnectAsync(int gatewayPort)
+    /// <summary>
+    /// Starts an app host with an Orleans client (and the OrleansLog client) connected to the bundled silo's gateway on <paramref name="gatewayPort"/>;
+    /// <paramref name="configureClient"/> adds to the Orleans client (stream providers).
+    /// </summary>
+    public static async Task<IHost> ConnectAsync(int gatewayPort, Action<IClientBuilder>? configureClient = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -231,6 +234,7 @@ public sealed class SiloProcess : IAsyncDisposable
                 o.ClusterId = "orleanslog";
                 o.ServiceId = "orleanslog";
             });
+            configureClient?.Invoke(client);
         });
         builder.Services.AddOrleansLogClient();
         var host = builder.Build();
