@@ -181,5 +181,12 @@ public sealed class OrleansStreamsTests(StreamClusterFixture fixture) : IClassFi
         var ends = await Log.Client.Admin.DescribePartitionsAsync(fixture.Topic);
         Assert.Equal(ends.OrderBy(p => p.Partition).Select(p => p.HighWatermark), committed.OrderBy(c => c.Partition).Select(c => c.Offset));
         Assert.Contains(committed, c => c.Offset > 0);
+
+        // What an operator sees: one row per queue, current offset = log end offset, lag 0.
+        var described = await new Cli.CliRunner(Log).RunAsync("groups", "describe", group);
+        Assert.Equal(0, described.ExitCode);
+        var rows = described.Lines.Where(l => l.StartsWith(fixture.Topic + " ", StringComparison.Ordinal)).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
+        Assert.Equal(4, rows.Count);
+        Assert.All(rows, r => Assert.Equal((r[3], "0"), (r[2], r[4])));
     }
 }
