@@ -47,14 +47,7 @@ internal sealed class StreamRecordCodec(Serializer serializer, StreamEventFormat
         var value = format == StreamEventFormat.Json
             ? JsonSerializer.SerializeToUtf8Bytes(evt, type, OrleansLogBatchContainer.JsonOptions)
             : serializer.SerializeToArray<object?>(evt);
-        var headers = new List<RecordHeader>(3);
-        if (!streamId.Namespace.IsEmpty)
-        {
-            headers.Add(new RecordHeader(StreamRecordHeaders.Namespace, streamId.Namespace.ToArray()));
-        }
-
-        headers.Add(new RecordHeader(StreamRecordHeaders.EventType, Encoding.UTF8.GetBytes($"{type.FullName}, {type.Assembly.GetName().Name}")));
-        headers.Add(new RecordHeader(StreamRecordHeaders.Format, format == StreamEventFormat.Json ? JsonFormat : OrleansFormat));
+        var headers = EventHeaders(streamId, $"{type.FullName}, {type.Assembly.GetName().Name}", format, capacity: 3);
         return new Message<byte[], byte[]> { Key = streamId.Key.ToArray(), Value = value, Headers = headers };
     }
 
@@ -116,21 +109,27 @@ internal sealed class StreamRecordCodec(Serializer serializer, StreamEventFormat
         return ns.SequenceEqual(streamId.Namespace.Span);
     }
 
+    private static List<RecordHeader> EventHeaders(StreamId streamId, string? eventType, StreamEventFormat format, int capacity)
+    {
+        var headers = new List<RecordHeader>(capacity);
+        if (!streamId.Namespace.IsEmpty)
+        {
+            headers.Add(new RecordHeader(StreamRecordHeaders.Namespace, streamId.Namespace.ToArray()));
+        }
+
+        if (eventType is not null)
+        {
+            headers.Add(new RecordHeader(StreamRecordHeaders.EventType, Encoding.UTF8.GetBytes(eventType)));
+        }
+
+        headers.Add(new RecordHeader(StreamRecordHeaders.Format, format == StreamEventFormat.Json ? JsonFormat : OrleansFormat));
+        return headers;
+    }
+
     /// <summary>The headers a dead letter carries: the event's own, and why it failed.</summary>
     public static List<RecordHeader> DeadLetterHeaders(OrleansLogBatchContainer container, string reason, int attempts, Guid subscription, string source)
     {
-        var headers = new List<RecordHeader>(7);
-        if (!container.StreamId.Namespace.IsEmpty)
-        {
-            headers.Add(new RecordHeader(StreamRecordHeaders.Namespace, container.StreamId.Namespace.ToArray()));
-        }
-
-        if (container.EventType is not null)
-        {
-            headers.Add(new RecordHeader(StreamRecordHeaders.EventType, Encoding.UTF8.GetBytes(container.EventType)));
-        }
-
-        headers.Add(new RecordHeader(StreamRecordHeaders.Format, container.Format == StreamEventFormat.Json ? JsonFormat : OrleansFormat));
+        var headers = EventHeaders(container.StreamId, container.EventType, container.Format, capacity: 7);
         headers.Add(new RecordHeader(StreamRecordHeaders.DeadLetterReason, Encoding.UTF8.GetBytes(reason)));
         headers.Add(new RecordHeader(StreamRecordHeaders.DeadLetterAttempts, Encoding.UTF8.GetBytes(attempts.ToString(System.Globalization.CultureInfo.InvariantCulture))));
         headers.Add(new RecordHeader(StreamRecordHeaders.DeadLetterSubscription, Encoding.UTF8.GetBytes(subscription.ToString("N"))));

@@ -54,23 +54,21 @@ public static class OrleansLogAzureBlobStorageExtensions
         builder.AddAzureBlobGrainStorage(BlobStorageName, (OptionsBuilder<AzureBlobStorageOptions> grainStorage) => grainStorage
             .Configure<IOptions<OrleansLogStorageOptions>, IServiceProvider>((options, log, provider) =>
             {
-                options.ContainerName = log.Value.ContainerName;
+                InSameContainer(options, log.Value);
                 options.DeleteStateOnClear = true;
                 options.GrainStorageSerializer = ActivatorUtilities.CreateInstance<SystemTextJsonGrainStorageSerializer>(provider);
-                if (!string.IsNullOrWhiteSpace(log.Value.ConnectionString) || log.Value.BlobServiceUri is not null)
-                {
-                    options.BlobServiceClient = log.Value.CreateBlobServiceClient();
-                }
             }));
         builder.AddAzureBlobGrainStorage(PubSubStorageName, (OptionsBuilder<AzureBlobStorageOptions> grainStorage) => grainStorage
-            .Configure<IOptions<OrleansLogStorageOptions>>((options, log) =>
-            {
-                options.ContainerName = log.Value.ContainerName;
-                if (!string.IsNullOrWhiteSpace(log.Value.ConnectionString) || log.Value.BlobServiceUri is not null)
-                {
-                    options.BlobServiceClient = log.Value.CreateBlobServiceClient();
-                }
-            }));
+            .Configure<IOptions<OrleansLogStorageOptions>>((options, log) => InSameContainer(options, log.Value)));
         return builder;
+    }
+
+    private static void InSameContainer(AzureBlobStorageOptions options, OrleansLogStorageOptions log)
+    {
+        options.ContainerName = log.ContainerName;
+        if (!string.IsNullOrWhiteSpace(log.ConnectionString) || log.BlobServiceUri is not null)
+        {
+            options.BlobServiceClient = log.CreateBlobServiceClient();
+        }
     }
 }
