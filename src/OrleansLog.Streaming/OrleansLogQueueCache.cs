@@ -70,15 +70,17 @@ internal sealed class OrleansLogQueueCache(OrleansLogStreamOptions options, Dead
     public void AddToCache(IList<IBatchContainer> messages)
     {
         HashSet<StreamId>? streams = null;
+        long added = 0;
         foreach (var message in messages)
         {
+            // Wake-up items from the receiver are not events.
             if (message is not OrleansLogBatchContainer container)
             {
                 continue;
             }
 
             _entries.Add(container);
-            _bytes += container.CacheBytes;
+            added += container.CacheBytes;
             (streams ??= []).Add(container.StreamId);
         }
 
@@ -88,7 +90,8 @@ internal sealed class OrleansLogQueueCache(OrleansLogStreamOptions options, Dead
             return;
         }
 
-        siloBudget?.Add(messages.Sum(m => (m as OrleansLogBatchContainer)?.CacheBytes ?? 0));
+        _bytes += added;
+        siloBudget?.Add(added);
         foreach (var cursor in _cursors)
         {
             if (cursor.IsIdle && streams.Contains(cursor.StreamId))

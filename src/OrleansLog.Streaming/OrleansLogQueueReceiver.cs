@@ -15,6 +15,7 @@ internal sealed partial class OrleansLogQueueReceiver(
 {
     private readonly CancellationTokenSource _stopping = new();
     private bool _started;
+    private Task? _starting;
     private long _position;
     private Task<(List<OrleansLogBatchContainer> Events, long Next)>? _tailRead;
     private long _committed = -1;
@@ -25,7 +26,7 @@ internal sealed partial class OrleansLogQueueReceiver(
     {
         try
         {
-            await StartAsync().WaitAsync(timeout, time);
+            await StartOnceAsync().WaitAsync(timeout, time);
         }
         catch (Exception e) when (e is not OperationCanceledException || !_stopping.IsCancellationRequested)
         {
@@ -41,7 +42,7 @@ internal sealed partial class OrleansLogQueueReceiver(
         {
             if (!_started)
             {
-                await StartAsync();
+                await StartOnceAsync();
             }
 
             await CheckpointAsync();
@@ -99,6 +100,17 @@ internal sealed partial class OrleansLogQueueReceiver(
         {
             cache.Release();
         }
+    }
+
+    /// <summary>Starts the queue, or waits for the start already under way (one that timed out in Initialize goes on).</summary>
+    private Task StartOnceAsync()
+    {
+        if (_starting is null || _starting.IsFaulted || _starting.IsCanceled)
+        {
+            _starting = StartAsync();
+        }
+
+        return _starting;
     }
 
     private async Task StartAsync()
