@@ -17,28 +17,31 @@ internal sealed partial class DeadLetterFailureHandler(
 
     public async Task OnDeliveryFailure(GuidId subscriptionId, string streamProviderName, StreamId streamIdentity, StreamSequenceToken? sequenceToken)
     {
-        if (sequenceToken is null || !deadLetters.TryTake(streamIdentity, sequenceToken.SequenceNumber, out var container, out var attempts))
+        if (sequenceToken is null || !deadLetters.TryTake(streamIdentity, sequenceToken.SequenceNumber, out var events, out var attempts))
         {
             LogDeliveryFailed(logger, streamIdentity, sequenceToken, subscriptionId.Guid);
             return;
         }
 
-        var source = string.Create(CultureInfo.InvariantCulture, $"{topic}/{partition}/{container.Token.Offset}");
-        var message = new Message<byte[], byte[]>
+        foreach (var container in events)
         {
-            Key = container.StreamId.Key.ToArray(),
-            Value = container.Value,
-            Headers = StreamRecordCodec.DeadLetterHeaders(
-                container, $"delivery to subscription {subscriptionId.Guid:N} of provider '{streamProviderName}' failed {attempts} times", attempts, subscriptionId.Guid, source),
-        };
-        try
-        {
-            var written = await producer().ProduceAsync(deadLetterTopic, message);
-            LogDeadLettered(logger, streamIdentity, source, attempts, deadLetterTopic, written.Partition, written.Offset);
-        }
-        catch (Exception e)
-        {
-            LogDeadLetterFailed(logger, streamIdentity, source, deadLetterTopic, e.Message);
+            var source = string.Create(CultureInfo.InvariantCulture, $"{topic}/{partition}/{container.Token.Offset}");
+            var message = new Message<byte[], byte[]>
+            {
+                Key = container.StreamId.Key.ToArray(),
+                Value = container.Value,
+                Headers = StreamRecordCodec.DeadLetterHeaders(
+                    container, $"delivery to subscription {subscriptionId.Guid:N} of provider '{streamProviderName}' failed {attempts} times", attempts, subscriptionId.Guid, source),
+            };
+            try
+            {
+                var written = await producer().ProduceAsync(deadLetterTopic, message);
+                LogDeadLettered(logger, streamIdentity, source, attempts, deadLetterTopic, written.Partition, written.Offset);
+            }
+            catch (Exception e)
+            {
+                LogDeadLetterFailed(logger, streamIdentity, source, deadLetterTopic, e.Message);
+            }
         }
     }
 

@@ -3,22 +3,23 @@ using Orleans.Runtime;
 
 namespace OrleansLog.Streaming;
 
-/// <summary>Events a subscriber failed <see cref="OrleansLogStreamOptions.MaxDeliveryAttempts"/> times, waiting for the failure handler to write them to the dead-letter topic.</summary>
+/// <summary>Deliveries a subscriber failed <see cref="OrleansLogStreamOptions.MaxDeliveryAttempts"/> times, waiting for the failure handler to write them to the dead-letter topic.</summary>
 internal sealed class DeadLetters
 {
-    private readonly ConcurrentDictionary<(StreamId, long), (OrleansLogBatchContainer Event, int Attempts)> _events = new();
+    private readonly ConcurrentDictionary<(StreamId, long), (OrleansLogBatchContainer[] Events, int Attempts)> _events = new();
 
-    public void Add(OrleansLogBatchContainer container, int attempts) => _events[(container.StreamId, container.Token.Offset)] = (container, attempts);
+    /// <summary>Records the events of a failed delivery, under the stream and the offset of its last event (the delivery's token).</summary>
+    public void Add(OrleansLogBatchContainer[] events, int attempts) => _events[(events[^1].StreamId, events[^1].Token.Offset)] = (events, attempts);
 
-    public bool TryTake(StreamId streamId, long offset, out OrleansLogBatchContainer container, out int attempts)
+    public bool TryTake(StreamId streamId, long offset, out OrleansLogBatchContainer[] events, out int attempts)
     {
         if (_events.TryRemove((streamId, offset), out var entry))
         {
-            (container, attempts) = entry;
+            (events, attempts) = entry;
             return true;
         }
 
-        (container, attempts) = (null!, 0);
+        (events, attempts) = ([], 0);
         return false;
     }
 }

@@ -16,7 +16,8 @@ internal sealed class OrleansLogCursor : IQueueCacheCursor
     private long _position;
     private long _timestamp = -1;
     private long _logReadTo;
-    private OrleansLogBatchContainer? _current;
+    private IBatchContainer? _current;
+    private OrleansLogBatchContainer[]? _currentEvents;
     private int _failures;
     private bool _redeliver;
     private long _deliveredAt = -1;
@@ -58,7 +59,7 @@ internal sealed class OrleansLogCursor : IQueueCacheCursor
     public bool IsDisposed { get; private set; }
 
     /// <summary>The offset every event of this cursor's stream before which has been delivered (the event being delivered, if any).</summary>
-    public long Holds => IsIdle || _position < 0 ? long.MaxValue : _current is { } current ? current.Token.Offset : _position;
+    public long Holds => IsIdle || _position < 0 ? long.MaxValue : _currentEvents is { } current ? current[0].Token.Offset : _position;
 
     /// <summary>The offset the next log read for this cursor starts at, or -1 while its start time is not resolved into an offset.</summary>
     public long LogReadPosition => _position < 0 ? -1 : Math.Max(_logReadTo, _position);
@@ -81,6 +82,7 @@ internal sealed class OrleansLogCursor : IQueueCacheCursor
         }
 
         _current = null;
+        _currentEvents = null;
         _failures = 0;
         if (_position < 0)
         {
@@ -96,8 +98,7 @@ internal sealed class OrleansLogCursor : IQueueCacheCursor
                 // the cache (a queue that moved resumes at its checkpoint), so a stand-in with its token takes its place rather than a
                 // read from the log the agent cannot wait for.
                 _deliveredAt = -1;
-                _current = new OrleansLogBatchContainer(StreamId, OrleansLogSequenceToken.ForEvent(_position), null, StreamEventFormat.Orleans, null, null);
-                _position++;
+                Deliver([new OrleansLogBatchContainer(StreamId, OrleansLogSequenceToken.ForEvent(_position), null, StreamEventFormat.Orleans, null, null)]);
                 return true;
             }
 
@@ -109,15 +110,35 @@ internal sealed class OrleansLogCursor : IQueueCacheCursor
         // A log read may have reached into the cache; from here the cache has the events.
         _fromLog.Clear();
 
+        OrleansLogBatchContainer? first = null;
+        List<OrleansLogBatchContainer>? more = null;
         for (var index = _cache.IndexOf(_position); index < _cache.EntryCount; index++)
         {
             var entry = _cache.EntryAt(index);
-            if (entry.StreamId.Equals(StreamId))
+            if (!entry.StreamId.Equals(StreamId))
             {
-                _current = entry;
-                _position = entry.Token.Offset + 1;
-                return true;
+                continue;
             }
+
+            if (first is null)
+            {
+                first = entry;
+            }
+            else
+            {
+                (more ??= [first]).Add(entry);
+            }
+
+            if ((more?.Count ?? 1) == _cache.MaxEventsPerDelivery)
+            {
+                break;
+            }
+        }
+
+        if (first is not null)
+        {
+            Deliver(more?.ToArray() ?? [first]);
+            return true;
         }
 
         _position = Math.Max(_position, _cache.End);
@@ -146,7 +167,7 @@ internal sealed class OrleansLogCursor : IQueueCacheCursor
         }
         else
         {
-            _cache.DeadLetter(_current, _failures);
+            _cache.DeadLetter(_currentEvents!, _failures);
         }
     }
 
@@ -190,6 +211,14 @@ internal sealed class OrleansLogCursor : IQueueCacheCursor
         _cache.Forget(this);
     }
 
+    /// <summary>Makes <paramref name="events"/> (one stream's, in offset order) the current delivery: one event, or a batch of them.</summary>
+    private void Deliver(OrleansLogBatchContainer[] events)
+    {
+        _currentEvents = events;
+        _current = events.Length == 1 ? events[0] : new OrleansLogEventBatch(events);
+        _position = events[^1].Token.Offset + 1;
+    }
+
     private bool MoveNextFromLog()
     {
         while (_fromLog.TryPeek(out var stale) && stale.Token.Offset < _position)
@@ -199,8 +228,21 @@ internal sealed class OrleansLogCursor : IQueueCacheCursor
 
         if (_fromLog.TryDequeue(out var next))
         {
-            _current = next;
-            _position = next.Token.Offset + 1;
+            if (_cache.MaxEventsPerDelivery == 1 || _fromLog.Count == 0)
+            {
+                Deliver([next]);
+            }
+            else
+            {
+                var events = new List<OrleansLogBatchContainer> { next };
+                while (events.Count < _cache.MaxEventsPerDelivery && _fromLog.TryDequeue(out var following))
+                {
+                    events.Add(following);
+                }
+
+                Deliver([.. events]);
+            }
+
             if (_fromLog.Count < ReadAheadEvents && _logReadTo < _cache.Start)
             {
                 _cache.RequestRead(this);

@@ -36,6 +36,8 @@ internal sealed class OrleansLogQueueCache(OrleansLogStreamOptions options, Dead
 
     public int MaxDeliveryAttempts => options.MaxDeliveryAttempts;
 
+    public int MaxEventsPerDelivery => options.MaxEventsPerDelivery;
+
     /// <summary>Completes when a cursor asks for a read from the log.</summary>
     public Task ReadRequested => _readRequested.Task;
 
@@ -237,7 +239,7 @@ internal sealed class OrleansLogQueueCache(OrleansLogStreamOptions options, Dead
         return reads;
     }
 
-    internal void DeadLetter(OrleansLogBatchContainer container, int attempts) => deadLetters.Add(container, attempts);
+    internal void DeadLetter(OrleansLogBatchContainer[] events, int attempts) => deadLetters.Add(events, attempts);
 
     internal void Forget(OrleansLogCursor cursor)
     {

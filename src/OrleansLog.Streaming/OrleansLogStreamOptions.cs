@@ -47,6 +47,12 @@ public sealed class OrleansLogStreamOptions
     /// </summary>
     public TimeSpan MaxCachePressureTime { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The most consecutive events of a stream one delivery carries: a batch observer (<c>IAsyncBatchObserver&lt;T&gt;</c>) receives
+    /// them as one batch, an item observer one by one. A delivery that fails is retried, and dead-lettered, as a whole.
+    /// </summary>
+    public int MaxEventsPerDelivery { get; set; } = 1;
+
     /// <summary>How many times an event is delivered to a subscriber that keeps failing it before it goes to the dead-letter topic.</summary>
     public int MaxDeliveryAttempts { get; set; } = 3;
 

@@ -12,13 +12,14 @@ internal sealed class OrleansLogStreamOptionsValidator(OrleansLogStreamOptions o
         Check(options.Partitions >= 1, "Partitions must be at least 1.");
         Check(
             batchContainerBatchSize <= 1,
-            "the pulling agent's BatchContainerBatchSize must be 1: a failed delivery is retried event by event, which a multi-event batch would break.");
+            "the pulling agent's BatchContainerBatchSize must be 1 (set MaxEventsPerDelivery for batches): the provider's cursor retries a failed delivery as a whole, which the agent's own batches would break.");
         Check(options.CheckpointInterval > TimeSpan.Zero, "CheckpointInterval must be positive.");
         Check(options.FetchMaxWait >= TimeSpan.Zero, "FetchMaxWait must not be negative.");
         Check(options.FetchMaxBytes >= 1024, "FetchMaxBytes must be at least 1024.");
         Check(options.CacheBytes >= 64 * 1024, "CacheBytes must be at least 65536.");
         Check(options.MaxCachePressureTime >= TimeSpan.Zero, "MaxCachePressureTime must not be negative.");
         Check(options.MaxDeliveryAttempts >= 1, "MaxDeliveryAttempts must be at least 1.");
+        Check(options.MaxEventsPerDelivery is >= 1 and <= 10_000, "MaxEventsPerDelivery must be 1 to 10000.");
         Check(Enum.IsDefined(options.EventFormat), $"EventFormat {options.EventFormat} is not a format; use Orleans or Json.");
         Check(options.InitialPosition is Client.AutoOffsetReset.Earliest or Client.AutoOffsetReset.Latest, "InitialPosition must be Earliest or Latest.");
         Try(() => TopicName.Validate(options.TopicFor(name)), "Topic");

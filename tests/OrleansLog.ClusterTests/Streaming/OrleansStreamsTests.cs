@@ -109,6 +109,30 @@ public sealed class OrleansStreamsTests(StreamClusterFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task A_batch_observer_receives_consecutive_events_of_its_stream_in_batches_of_up_to_the_configured_size()
+    {
+        var stream = Log.Cluster.Client.GetStreamProvider(StreamClusterFixture.BatchProvider).GetStream<int>(StreamId.Create("batches", Guid.NewGuid().ToString("N")));
+        for (var i = 0; i < 30; i++)
+        {
+            await stream.OnNextAsync(i);
+        }
+
+        var batches = new ConcurrentQueue<int[]>();
+        var handle = await stream.SubscribeAsync(new BatchObserver(batches), new OrleansLogSequenceToken(0));
+        try
+        {
+            await LogTestExtensions.EventuallyAsync(() => Task.FromResult(batches.Sum(b => b.Length) >= 30), Timeout, "30 events in batches");
+            Assert.Equal(Enumerable.Range(0, 30), batches.SelectMany(b => b));
+            Assert.All(batches, b => Assert.InRange(b.Length, 1, 10));
+            Assert.Contains(batches, b => b.Length > 1);
+        }
+        finally
+        {
+            await handle.UnsubscribeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Records_written_by_the_native_producer_in_the_documented_format_reach_a_subscriber_grain()
     {
         var key = $"native-{Guid.NewGuid():N}";
@@ -188,5 +212,18 @@ public sealed class OrleansStreamsTests(StreamClusterFixture fixture) : IClassFi
         var rows = described.Lines.Where(l => l.StartsWith(fixture.Topic + " ", StringComparison.Ordinal)).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
         Assert.Equal(4, rows.Count);
         Assert.All(rows, r => Assert.Equal((r[3], "0"), (r[2], r[4])));
+    }
+
+    private sealed class BatchObserver(ConcurrentQueue<int[]> batches) : IAsyncBatchObserver<int>
+    {
+        public Task OnNextAsync(IList<SequentialItem<int>> items)
+        {
+            batches.Enqueue(items.Select(item => item.Item).ToArray());
+            return Task.CompletedTask;
+        }
+
+        public Task OnCompletedAsync() => Task.CompletedTask;
+
+        public Task OnErrorAsync(Exception ex) => Task.CompletedTask;
     }
 }

@@ -9,8 +9,14 @@ public sealed class StreamClusterFixture : IAsyncLifetime
     /// <summary>The stream provider's name.</summary>
     public const string Provider = "log-streams";
 
+    /// <summary>A second provider, delivering up to 10 events of a stream at a time.</summary>
+    public const string BatchProvider = "log-batches";
+
     /// <summary>The provider's topic.</summary>
     public string Topic { get; } = LogCluster.NewTopic("streams");
+
+    /// <summary>The batch provider's topic.</summary>
+    public string BatchTopic { get; } = LogCluster.NewTopic("stream-batches");
 
     /// <summary>The cluster.</summary>
     public LogCluster Log { get; private set; } = null!;
@@ -25,15 +31,37 @@ public sealed class StreamClusterFixture : IAsyncLifetime
     }
 
     /// <inheritdoc />
-    public async Task InitializeAsync() => Log = await StartAsync(Configure);
+    public async Task InitializeAsync() => Log = await StartAsync(Configure, ConfigureBatches);
 
-    /// <summary>Starts a cluster with the provider on its silos and client.</summary>
-    public static Task<LogCluster> StartAsync(Action<OrleansLogStreamOptions> configure, bool fastFailover = false) =>
+    /// <summary>The batch provider's options.</summary>
+    public void ConfigureBatches(OrleansLogStreamOptions options)
+    {
+        options.Topic = BatchTopic;
+        options.Partitions = 2;
+        options.MaxEventsPerDelivery = 10;
+    }
+
+    /// <summary>Starts a cluster with the provider (and, when given, the batch provider) on its silos and client.</summary>
+    public static Task<LogCluster> StartAsync(Action<OrleansLogStreamOptions> configure, Action<OrleansLogStreamOptions>? configureBatches = null, bool fastFailover = false) =>
         LogCluster.StartAsync(
             configurePartitions: o => o.TailBytesPerPartition = 64 * 1024,
             fastFailover: fastFailover,
-            configureSilo: (_, silo) => silo.AddOrleansLogStreams(Provider, configure),
-            configureClient: client => client.AddOrleansLogStreams(Provider, configure));
+            configureSilo: (_, silo) =>
+            {
+                silo.AddOrleansLogStreams(Provider, configure);
+                if (configureBatches is not null)
+                {
+                    silo.AddOrleansLogStreams(BatchProvider, configureBatches);
+                }
+            },
+            configureClient: client =>
+            {
+                client.AddOrleansLogStreams(Provider, configure);
+                if (configureBatches is not null)
+                {
+                    client.AddOrleansLogStreams(BatchProvider, configureBatches);
+                }
+            });
 
     /// <inheritdoc />
     public async Task DisposeAsync() => await Log.DisposeAsync();

@@ -113,9 +113,9 @@ public sealed class QueueCacheTests
         Assert.True(Next(cursor));
         cursor.RecordDeliveryFailure();
 
-        Assert.True(deadLetters.TryTake(A, 0, out var letter, out var attempts));
+        Assert.True(deadLetters.TryTake(A, 0, out var letters, out var attempts));
         Assert.Equal(3, attempts);
-        Assert.Equal(0, letter.Token.Offset);
+        Assert.Equal(0, Assert.Single(letters).Token.Offset);
         Assert.True(Next(cursor));
         Assert.Equal(1, cursor.GetCurrent(out _)!.SequenceToken.SequenceNumber);
     }
@@ -139,9 +139,40 @@ public sealed class QueueCacheTests
         Assert.False(Next(rewound));
     }
 
-    private OrleansLogQueueCache NewCache(long cacheBytes = 16 * 1024 * 1024, DeadLetters? deadLetters = null)
+    [Fact]
+    public void With_several_events_per_delivery_a_cursor_hands_out_its_streams_next_events_together_and_retries_and_dead_letters_them_together()
     {
-        var cache = new OrleansLogQueueCache(new OrleansLogStreamOptions { CacheBytes = cacheBytes }, deadLetters ?? new DeadLetters(), null, _time);
+        var deadLetters = new DeadLetters();
+        var cache = NewCache(deadLetters: deadLetters, eventsPerDelivery: 3);
+        Add(cache, (A, 0), (B, 1), (A, 2), (A, 3), (A, 4), (B, 5));
+        var cursor = cache.GetCacheCursor(A, new OrleansLogSequenceToken(0));
+
+        Assert.True(Next(cursor));
+        var batch = Assert.IsType<OrleansLogEventBatch>(cursor.GetCurrent(out _));
+        Assert.Equal([0L, 2L, 3L], batch.Events.Select(e => e.Token.Offset));
+        Assert.Equal(3, batch.SequenceToken.SequenceNumber);
+        Assert.Equal(0, cache.Checkpoint());
+
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            cursor.RecordDeliveryFailure();
+            if (attempt < 2)
+            {
+                Assert.True(Next(cursor));
+                Assert.Same(batch, cursor.GetCurrent(out _));
+            }
+        }
+
+        Assert.True(deadLetters.TryTake(A, 3, out var letters, out _));
+        Assert.Equal([0L, 2L, 3L], letters.Select(e => e.Token.Offset));
+        Assert.True(Next(cursor));
+        Assert.Equal(4, Assert.IsType<OrleansLogBatchContainer>(cursor.GetCurrent(out _)).Token.Offset);
+    }
+
+    private OrleansLogQueueCache NewCache(long cacheBytes = 16 * 1024 * 1024, DeadLetters? deadLetters = null, int eventsPerDelivery = 1)
+    {
+        var options = new OrleansLogStreamOptions { CacheBytes = cacheBytes, MaxEventsPerDelivery = eventsPerDelivery };
+        var cache = new OrleansLogQueueCache(options, deadLetters ?? new DeadLetters(), null, _time);
         cache.StartAt(0);
         return cache;
     }
