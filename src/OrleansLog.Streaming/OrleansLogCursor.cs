@@ -105,6 +105,8 @@ internal sealed class OrleansLogCursor : IQueueCacheCursor
             return MoveNextFromLog();
         }
 
+        // The agent steps over an already delivered event alone: it must not come batched with the events after it.
+        var deliveredAt = _deliveredAt;
         _deliveredAt = -1;
 
         // A log read may have reached into the cache; from here the cache has the events.
@@ -129,7 +131,7 @@ internal sealed class OrleansLogCursor : IQueueCacheCursor
                 (more ??= [first]).Add(entry);
             }
 
-            if ((more?.Count ?? 1) == _cache.MaxEventsPerDelivery)
+            if ((more?.Count ?? 1) == _cache.MaxEventsPerDelivery || first.Token.Offset == deliveredAt)
             {
                 break;
             }

@@ -167,6 +167,13 @@ public sealed class QueueCacheTests
         Assert.Equal([0L, 2L, 3L], letters.Select(e => e.Token.Offset));
         Assert.True(Next(cursor));
         Assert.Equal(4, Assert.IsType<OrleansLogBatchContainer>(cursor.GetCurrent(out _)).Token.Offset);
+
+        // A cursor at a delivered event's token gives that event alone, so the agent steps over exactly it.
+        var resumed = cache.GetCacheCursor(A, OrleansLogSequenceToken.ForEvent(2));
+        Assert.True(Next(resumed));
+        Assert.Equal(2, Assert.IsType<OrleansLogBatchContainer>(resumed.GetCurrent(out _)).Token.Offset);
+        Assert.True(Next(resumed));
+        Assert.Equal([3L, 4L], Assert.IsType<OrleansLogEventBatch>(resumed.GetCurrent(out _)).Events.Select(e => e.Token.Offset));
     }
 
     private OrleansLogQueueCache NewCache(long cacheBytes = 16 * 1024 * 1024, DeadLetters? deadLetters = null, int eventsPerDelivery = 1)
