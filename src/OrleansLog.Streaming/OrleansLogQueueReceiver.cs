@@ -179,7 +179,15 @@ internal sealed partial class OrleansLogQueueReceiver(
         }
 
         _lastCommit = time.GetUtcNow();
-        await CommitAsync(_stopping.Token);
+        try
+        {
+            await CommitAsync(_stopping.Token);
+        }
+        catch (Exception e) when (!_stopping.IsCancellationRequested)
+        {
+            // Reading goes on; the next interval commits again (a later checkpoint covers this one).
+            LogCommitFailed(logger, source.Topic, source.Partition, _checkpoint, e.Message);
+        }
     }
 
     private async Task CommitAsync(CancellationToken cancellationToken)

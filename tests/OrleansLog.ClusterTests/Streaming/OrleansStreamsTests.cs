@@ -214,6 +214,26 @@ public sealed class OrleansStreamsTests(StreamClusterFixture fixture) : IClassFi
         Assert.All(rows, r => Assert.Equal((r[3], "0"), (r[2], r[4])));
     }
 
+    [Fact]
+    public void A_batch_container_keeps_its_stream_token_and_event_through_Orleans_serialization()
+    {
+        var serializer = Log.Cluster.Client.ServiceProvider.GetRequiredService<Orleans.Serialization.Serializer>();
+        var codec = new StreamRecordCodec(serializer, StreamEventFormat.Orleans);
+        var message = codec.Encode(StreamId.Create("ns", "key"), "event");
+        var container = new OrleansLogBatchContainer(
+            StreamId.Create("ns", "key"), new OrleansLogSequenceToken(42), message.Value, StreamEventFormat.Orleans, "System.String", serializer);
+
+        var copy = serializer.Deserialize<OrleansLogBatchContainer>(serializer.SerializeToArray(container))!;
+
+        Assert.Equal(container.StreamId, copy.StreamId);
+        Assert.Equal(new OrleansLogSequenceToken(42), copy.SequenceToken);
+        var delivered = Assert.Single(copy.GetEvents<string>());
+        Assert.Equal("event", delivered.Item1);
+        Assert.Equal(42, delivered.Item2.SequenceNumber);
+        var at = OrleansLogSequenceToken.AtTimestamp(DateTimeOffset.FromUnixTimeMilliseconds(1234));
+        Assert.Equal(at, serializer.Deserialize<OrleansLogSequenceToken>(serializer.SerializeToArray(at)));
+    }
+
     private sealed class BatchObserver(ConcurrentQueue<int[]> batches) : IAsyncBatchObserver<int>
     {
         public Task OnNextAsync(IList<SequentialItem<int>> items)
