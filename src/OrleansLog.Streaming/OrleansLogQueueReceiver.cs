@@ -14,8 +14,12 @@ internal sealed partial class OrleansLogQueueReceiver(
     : IQueueAdapterReceiver
 {
     private readonly CancellationTokenSource _stopping = new();
+    // A queue that cannot start (its topic has another partition count, storage is down) tries again this long after, not every tick.
+    private static readonly TimeSpan StartRetryDelay = TimeSpan.FromSeconds(5);
+
     private bool _started;
     private Task? _starting;
+    private DateTimeOffset _startRetryAt;
     private long _position;
     private Task<(List<OrleansLogBatchContainer> Events, long Next)>? _tailRead;
     private long _committed = -1;
@@ -28,9 +32,13 @@ internal sealed partial class OrleansLogQueueReceiver(
         {
             await StartOnceAsync().WaitAsync(timeout, time);
         }
-        catch (Exception e) when (e is not OperationCanceledException || !_stopping.IsCancellationRequested)
+        catch (TimeoutException)
         {
-            // The first read tries again.
+            // The start goes on; the first read waits for it.
+        }
+        catch (Exception e) when (!_stopping.IsCancellationRequested)
+        {
+            _startRetryAt = time.GetUtcNow() + StartRetryDelay;
             LogStartFailed(logger, source.Topic, source.Partition, e.Message);
         }
     }
@@ -40,9 +48,9 @@ internal sealed partial class OrleansLogQueueReceiver(
         var result = new List<IBatchContainer>();
         try
         {
-            if (!_started)
+            if (!_started && !await TryStartAsync())
             {
-                await StartOnceAsync();
+                return result;
             }
 
             await CheckpointAsync();
@@ -99,6 +107,26 @@ internal sealed partial class OrleansLogQueueReceiver(
         finally
         {
             cache.Release();
+        }
+    }
+
+    private async Task<bool> TryStartAsync()
+    {
+        if (time.GetUtcNow() < _startRetryAt)
+        {
+            return false;
+        }
+
+        try
+        {
+            await StartOnceAsync();
+            return true;
+        }
+        catch (Exception e) when (!_stopping.IsCancellationRequested)
+        {
+            _startRetryAt = time.GetUtcNow() + StartRetryDelay;
+            LogStartFailed(logger, source.Topic, source.Partition, e.Message);
+            return false;
         }
     }
 
@@ -214,7 +242,7 @@ internal sealed partial class OrleansLogQueueReceiver(
     [LoggerMessage(1, LogLevel.Information, "Queue of {Topic}/{Partition} starts at offset {Offset} ({From}).")]
     private static partial void LogStarted(ILogger logger, string topic, int partition, long offset, string from);
 
-    [LoggerMessage(2, LogLevel.Warning, "Queue of {Topic}/{Partition} could not start yet, trying again: {Message}")]
+    [LoggerMessage(2, LogLevel.Warning, "Queue of {Topic}/{Partition} could not start, trying again in 5 s: {Message}")]
     private static partial void LogStartFailed(ILogger logger, string topic, int partition, string message);
 
     [LoggerMessage(3, LogLevel.Warning, "Reading {Topic}/{Partition} at offset {Offset} failed ({Error}: {Message}); trying again.")]
