@@ -215,6 +215,21 @@ public sealed class OrleansStreamsTests(StreamClusterFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task A_provider_whose_partition_count_differs_from_its_topics_is_refused_with_both_counts_and_writes_nothing()
+    {
+        // The streams provider has made the 4-partition topic by now.
+        await LogTestExtensions.EventuallyAsync(async () => (await Log.Client.Admin.ListTopicsAsync()).Contains(fixture.Topic), Timeout, "the provider's topic");
+        var before = (await Log.Client.Admin.DescribePartitionsAsync(fixture.Topic)).Sum(p => p.HighWatermark);
+        var stream = Log.Cluster.Client.GetStreamProvider(StreamClusterFixture.MismatchProvider).GetStream<string>(StreamId.Create("ns", "mismatch"));
+
+        var error = await Assert.ThrowsAsync<OrleansConfigurationException>(() => stream.OnNextAsync("lost?"));
+
+        Assert.Contains("maps streams onto 3 partitions", error.Message);
+        Assert.Contains("has 4", error.Message);
+        Assert.Equal(before, (await Log.Client.Admin.DescribePartitionsAsync(fixture.Topic)).Sum(p => p.HighWatermark));
+    }
+
+    [Fact]
     public void A_batch_container_keeps_its_stream_token_and_event_through_Orleans_serialization()
     {
         var serializer = Log.Cluster.Client.ServiceProvider.GetRequiredService<Orleans.Serialization.Serializer>();

@@ -31,7 +31,17 @@ public sealed class StreamClusterFixture : IAsyncLifetime
     }
 
     /// <inheritdoc />
-    public async Task InitializeAsync() => Log = await StartAsync(Configure, ConfigureBatches);
+    public async Task InitializeAsync() => Log = await StartAsync(
+        Configure,
+        ConfigureBatches,
+        configureClient: client => client.AddOrleansLogStreams(MismatchProvider, o =>
+        {
+            o.Topic = Topic;
+            o.Partitions = 3;
+        }));
+
+    /// <summary>A provider only the client has, which expects 3 partitions of the 4-partition <see cref="Topic"/>.</summary>
+    public const string MismatchProvider = "log-mismatch";
 
     /// <summary>The batch provider's options.</summary>
     public void ConfigureBatches(OrleansLogStreamOptions options)
@@ -42,7 +52,11 @@ public sealed class StreamClusterFixture : IAsyncLifetime
     }
 
     /// <summary>Starts a cluster with the provider (and, when given, the batch provider) on its silos and client.</summary>
-    public static Task<LogCluster> StartAsync(Action<OrleansLogStreamOptions> configure, Action<OrleansLogStreamOptions>? configureBatches = null, bool fastFailover = false) =>
+    public static Task<LogCluster> StartAsync(
+        Action<OrleansLogStreamOptions> configure,
+        Action<OrleansLogStreamOptions>? configureBatches = null,
+        bool fastFailover = false,
+        Action<IClientBuilder>? configureClient = null) =>
         LogCluster.StartAsync(
             configurePartitions: o => o.TailBytesPerPartition = 64 * 1024,
             fastFailover: fastFailover,
@@ -61,6 +75,8 @@ public sealed class StreamClusterFixture : IAsyncLifetime
                 {
                     client.AddOrleansLogStreams(BatchProvider, configureBatches);
                 }
+
+                configureClient?.Invoke(client);
             });
 
     /// <inheritdoc />
