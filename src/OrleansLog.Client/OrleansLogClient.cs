@@ -8,6 +8,8 @@ namespace OrleansLog.Client;
 /// <summary>The entry point of the OrleansLog client: makes producers, consumers and the admin client over an Orleans client or silo.</summary>
 public sealed class OrleansLogClient
 {
+    private static readonly TimeSpan FetchGrace = TimeSpan.FromSeconds(2);
+
     /// <summary>Creates the client over a grain factory (an <c>IClusterClient</c>, or a silo's own).</summary>
     public OrleansLogClient(IGrainFactory grainFactory)
         : this(grainFactory, TimeSpan.FromMinutes(1))
@@ -47,6 +49,22 @@ public sealed class OrleansLogClient
     internal ILoggerFactory LoggerFactory { get; }
 
     internal TimeProvider Time { get; }
+
+    /// <summary>
+    /// One long-poll fetch from <paramref name="partition"/> (the consumer's and the Orleans streams provider's reads): whole batches
+    /// from <paramref name="offset"/>, up to about <paramref name="maxBytes"/>, waiting up to <paramref name="maxWait"/> for data.
+    /// </summary>
+    internal async Task<Partitions.FetchResult> FetchAsync(TopicPartition partition, long offset, int maxBytes, TimeSpan maxWait, CancellationToken cancellationToken)
+    {
+        var metadata = await Metadata.GetAsync(partition.Topic, cancellationToken).ConfigureAwait(false);
+        var grain = GrainFactory.GetPartition(partition.Topic, metadata.TopicId, partition.Partition);
+
+        // A long-poll parked on a silo that died gets no answer until the call's 1-minute response timeout; give up on it shortly
+        // after its wait would have ended (a fetch is read-only: asking again costs a repeated read at most, as the producer's
+        // ProducerOptions.ResendInterval) and fetch again from the partition's new activation.
+        return await grain.FetchAsync(offset, maxBytes, maxWait, cancellationToken)
+            .WaitAsync(maxWait + FetchGrace, Time, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Creates a producer; keys and values use the given serializers or <see cref="Serializers.Default{T}"/>.</summary>
     public Producer<TKey, TValue> CreateProducer<TKey, TValue>(

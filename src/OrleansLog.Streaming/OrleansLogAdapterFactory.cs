@@ -98,7 +98,7 @@ public sealed class OrleansLogAdapterFactory : IQueueAdapterFactory, IQueueAdapt
     public IQueueCache CreateQueueCache(QueueId queueId)
     {
         // The agent makes its cache, then its receiver, in one go: the receiver takes the cache made just before.
-        var cache = new OrleansLogQueueCache(_options, _deadLetters, _siloBudget, _time);
+        var cache = NewCache();
         _newCaches[queueId] = cache;
         return cache;
     }
@@ -107,7 +107,7 @@ public sealed class OrleansLogAdapterFactory : IQueueAdapterFactory, IQueueAdapt
     public IQueueAdapterReceiver CreateReceiver(QueueId queueId)
     {
         var partition = OrleansLogQueueMapper.PartitionOf(queueId);
-        var cache = _newCaches.TryRemove(queueId, out var made) ? made : new OrleansLogQueueCache(_options, _deadLetters, _siloBudget, _time);
+        var cache = _newCaches.TryRemove(queueId, out var made) ? made : NewCache();
         var source = new PartitionSource(_client, Topic, partition, _options.GroupFor(_name), _codec);
         return new OrleansLogQueueReceiver(source, cache, _options, TopicsReadyAsync, _loggerFactory.CreateLogger<OrleansLogQueueReceiver>(), _time);
     }
@@ -120,6 +120,8 @@ public sealed class OrleansLogAdapterFactory : IQueueAdapterFactory, IQueueAdapt
             await _producer.Value.DisposeAsync();
         }
     }
+
+    private OrleansLogQueueCache NewCache() => new(_options, _deadLetters, _siloBudget, _time);
 
     /// <summary>Makes the topics when missing and checks the partition count, once; a failed attempt is tried again by the next caller.</summary>
     private Task TopicsReadyAsync()

@@ -224,7 +224,8 @@ internal sealed class OrleansLogQueueCache(OrleansLogStreamOptions options, Dead
     /// <summary>A cursor needs events from the log: the receiver reads them and wakes the cursor's consumer.</summary>
     internal void RequestRead(OrleansLogCursor cursor)
     {
-        if (_reads.Add(cursor))
+        // A read that failed asks again for its cursor, which the agent may have disposed meanwhile.
+        if (!cursor.IsDisposed && _reads.Add(cursor))
         {
             _readRequested.TrySetResult();
         }
@@ -233,7 +234,7 @@ internal sealed class OrleansLogQueueCache(OrleansLogStreamOptions options, Dead
     /// <summary>Takes the cursors waiting for log reads.</summary>
     internal List<OrleansLogCursor> TakeReads()
     {
-        var reads = _reads.Where(c => !c.IsDisposed).ToList();
+        var reads = _reads.ToList();
         _reads.Clear();
         _readRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         return reads;

@@ -9,9 +9,6 @@ namespace OrleansLog.Streaming;
 /// <summary>One partition of the provider's topic as a queue sees it: reads, offsets by time, and the group's checkpoint.</summary>
 internal sealed class PartitionSource(OrleansLogClient client, string topic, int partition, string group, StreamRecordCodec codec)
 {
-    // A long poll parked on a silo that died gets no answer until the call's response timeout; ask again shortly after the wait.
-    private static readonly TimeSpan FetchGrace = TimeSpan.FromSeconds(2);
-
     public string Topic => topic;
 
     public int Partition => partition;
@@ -48,12 +45,7 @@ internal sealed class PartitionSource(OrleansLogClient client, string topic, int
 
             foreach (var record in RecordBatchReader.ReadRecords(batch))
             {
-                if (record.Offset < next || (stream is { } id && !StreamRecordCodec.IsOf(record, id)))
-                {
-                    continue;
-                }
-
-                if (codec.Decode(record) is { } container)
+                if (record.Offset >= next && codec.Decode(record, stream) is { } container)
                 {
                     add(container);
                 }
@@ -90,12 +82,9 @@ internal sealed class PartitionSource(OrleansLogClient client, string topic, int
 
     private async Task<FetchResult> FetchAsync(long offset, int maxBytes, TimeSpan maxWait, CancellationToken cancellationToken)
     {
-        var metadata = await client.Metadata.GetAsync(topic, cancellationToken);
         try
         {
-            return await client.GrainFactory.GetPartition(topic, metadata.TopicId, partition)
-                .FetchAsync(offset, maxBytes, maxWait, cancellationToken)
-                .WaitAsync(maxWait + FetchGrace, client.Time, cancellationToken);
+            return await client.FetchAsync(TopicPartition, offset, maxBytes, maxWait, cancellationToken);
         }
         catch (UnknownTopicException)
         {

@@ -51,10 +51,13 @@ internal sealed class StreamRecordCodec(Serializer serializer, StreamEventFormat
         return new Message<byte[], byte[]> { Key = streamId.Key.ToArray(), Value = value, Headers = headers };
     }
 
-    /// <summary>The event in <paramref name="record"/>, or null for a record without a key (it names no stream).</summary>
-    public OrleansLogBatchContainer? Decode(in Record record)
+    /// <summary>
+    /// The event in <paramref name="record"/>; null for a record without a key (it names no stream) or, with <paramref name="only"/>,
+    /// for another stream's record (its key is compared before its headers are read).
+    /// </summary>
+    public OrleansLogBatchContainer? Decode(in Record record, StreamId? only = null)
     {
-        if (record.IsKeyNull || record.Key.IsEmpty)
+        if (record.IsKeyNull || record.Key.IsEmpty || (only is { } wanted && !record.Key.Span.SequenceEqual(wanted.Key.Span)))
         {
             return null;
         }
@@ -81,32 +84,18 @@ internal sealed class StreamRecordCodec(Serializer serializer, StreamEventFormat
             }
         }
 
-        var streamId = StreamId.Create(ns, record.Key.Span);
+        if (only is { } stream && !ns.SequenceEqual(stream.Namespace.Span))
+        {
+            return null;
+        }
+
         return new OrleansLogBatchContainer(
-            streamId, OrleansLogSequenceToken.ForEvent(record.Offset), record.IsValueNull ? null : record.Value.ToArray(), recordFormat, eventType, serializer);
-    }
-
-    /// <summary>True when <paramref name="record"/> belongs to <paramref name="streamId"/>, checked without decoding the event.</summary>
-    public static bool IsOf(in Record record, StreamId streamId)
-    {
-        if (record.IsKeyNull || !record.Key.Span.SequenceEqual(streamId.Key.Span))
-        {
-            return false;
-        }
-
-        ReadOnlySpan<byte> ns = default;
-        if (record.HeaderCount > 0)
-        {
-            foreach (var header in record.GetHeaders())
-            {
-                if (header.Key == StreamRecordHeaders.Namespace)
-                {
-                    ns = header.Value;
-                }
-            }
-        }
-
-        return ns.SequenceEqual(streamId.Namespace.Span);
+            only ?? StreamId.Create(ns, record.Key.Span),
+            OrleansLogSequenceToken.ForEvent(record.Offset),
+            record.IsValueNull ? null : record.Value.ToArray(),
+            recordFormat,
+            eventType,
+            serializer);
     }
 
     private static List<RecordHeader> EventHeaders(StreamId streamId, string? eventType, StreamEventFormat format, int capacity)

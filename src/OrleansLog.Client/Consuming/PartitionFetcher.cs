@@ -17,10 +17,6 @@ internal sealed class PartitionFetcher(
     Action<FetchedChunk> deliver,
     Func<TopicPartition, CancellationToken, Task<long>>? committedOffset = null) : ILagSource
 {
-    // A fetch is read-only, so giving up on one and asking again costs a repeated read at most: 2 s, as the producer's
-    // ProducerOptions.ResendInterval.
-    private static readonly TimeSpan FetchGrace = TimeSpan.FromSeconds(2);
-
     private readonly ILogger _logger = client.LoggerFactory.CreateLogger("OrleansLog.Client.Consumer");
     private long _fetchPosition = -1;
 
@@ -122,12 +118,8 @@ internal sealed class PartitionFetcher(
                 }
 
                 await WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
-                var metadata = await client.Metadata.GetAsync(Partition.Topic, cancellationToken).ConfigureAwait(false);
-                var grain = client.GrainFactory.GetPartition(Partition.Topic, metadata.TopicId, Partition.Partition);
-                // A long-poll parked on a silo that died gets no answer until the call's 1-minute response timeout; give up on it
-                // shortly after its wait would have ended and fetch again from the partition's new activation.
-                var result = await grain.FetchAsync(position, options.MaxPartitionFetchBytes, options.FetchMaxWait, cancellationToken)
-                    .WaitAsync(options.FetchMaxWait + FetchGrace, client.Time, cancellationToken).ConfigureAwait(false);
+                var result = await client.FetchAsync(Partition, position, options.MaxPartitionFetchBytes, options.FetchMaxWait, cancellationToken)
+                    .ConfigureAwait(false);
                 HighWatermark = result.HighWatermark;
                 if (result.Records.Length > 0)
                 {
