@@ -20,4 +20,7 @@ public static class GrainTypes
 
     /// <summary>The allocator of idempotent producer ids: <see cref="Producers.IProducerIdGrain"/>.</summary>
     public const string ProducerId = "orleanslog.producer-id";
+
+    /// <summary>The cluster's schema registry: <see cref="Schemas.ISchemaRegistryGrain"/>.</summary>
+    public const string SchemaRegistry = "orleanslog.schema-registry";
 }
