@@ -10,6 +10,13 @@ internal interface IRecordRetention
     bool Keep(long offset, ReadOnlySpan<byte> key, bool keyIsNull, bool isTombstone);
 }
 
+/// <summary>Sees each record's key and value (schema validation on append).</summary>
+internal interface IRecordContentVisitor
+{
+    /// <summary>Record <paramref name="index"/> of the batch; a null key or value is an empty span with its flag set.</summary>
+    void Visit(int index, ReadOnlySpan<byte> key, bool keyIsNull, ReadOnlySpan<byte> value, bool valueIsNull);
+}
+
 /// <summary>What <see cref="RecordBatchFilter.Filter{TRetention}"/> did with a batch.</summary>
 /// <remarks>With a delete horizon to stamp, a batch that keeps anything is always rewritten (<see cref="KeptSome"/>).</remarks>
 internal enum BatchFilterResult
@@ -126,6 +133,30 @@ internal static class RecordBatchFilter
             RecordDecoder.Read(records, ref position, i, out var fields);
             var key = fields.KeyLength < 0 ? default : records.Slice(fields.KeyStart, fields.KeyLength);
             visitor.Keep(header.BaseOffset + fields.OffsetDelta, key, fields.KeyLength < 0, fields.ValueLength < 0);
+        }
+    }
+
+    /// <summary>
+    /// Shows the key and value of every record of <paramref name="batch"/> to <paramref name="visitor"/>, copying nothing (a compressed
+    /// batch is decompressed into a pooled buffer). For a batch that was validated already: its CRC is not checked again.
+    /// </summary>
+    /// <exception cref="InvalidRecordException">The batch is corrupt.</exception>
+    public static void VisitContents<TVisitor>(ReadOnlySpan<byte> batch, ref TVisitor visitor, int maxDecompressedBytes = 64 * 1024 * 1024)
+        where TVisitor : struct, IRecordContentVisitor
+    {
+        var header = Open(batch, verifyCrc: false, maxDecompressedBytes, out var decompressed);
+        using var owner = decompressed;
+        ReadOnlySpan<byte> records = decompressed is null ? batch[RecordBatchHeader.Size..] : decompressed.WrittenSpan;
+        var position = 0;
+        for (var i = 0; i < header.RecordCount && !header.IsControl; i++)
+        {
+            RecordDecoder.Read(records, ref position, i, out var fields);
+            visitor.Visit(
+                i,
+                fields.KeyLength < 0 ? default : records.Slice(fields.KeyStart, fields.KeyLength),
+                fields.KeyLength < 0,
+                fields.ValueLength < 0 ? default : records.Slice(fields.ValueStart, fields.ValueLength),
+                fields.ValueLength < 0);
         }
     }
 

@@ -30,6 +30,8 @@ public sealed record TopicConfig
         [TopicConfigKeys.MinCompactionLagMs] = "Compacted topics: a record stays uncompacted for at least this many ms.",
         [TopicConfigKeys.MaxCompactionLagMs] = "Compacted topics: a sealed segment is compacted at the latest this many ms after its newest record, whatever the dirty ratio.",
         [TopicConfigKeys.MinCleanableDirtyRatio] = "Compacted topics: compact when the share of sealed bytes not yet compacted reaches this ratio (0 to 1).",
+        [TopicConfigKeys.KeySchemaValidation] = "'true': refuse a batch whose non-null keys do not start with the id of a schema registered under '<topic>-key' (Confluent's wire format).",
+        [TopicConfigKeys.ValueSchemaValidation] = "'true': refuse a batch whose non-null values do not start with the id of a schema registered under '<topic>-value' (Confluent's wire format).",
     };
 
     /// <summary>Kafka's <c>cleanup.policy</c>.</summary>
@@ -88,6 +90,17 @@ public sealed record TopicConfig
     [Id(13)]
     public double MinCleanableDirtyRatio { get; init; } = 0.5;
 
+    /// <summary><c>orleanslog.key.schema.validation</c>: every non-null key must carry the id of a schema registered under <c>&lt;topic&gt;-key</c>.</summary>
+    [Id(14)]
+    public bool KeySchemaValidation { get; init; }
+
+    /// <summary><c>orleanslog.value.schema.validation</c>: every non-null value must carry the id of a schema registered under <c>&lt;topic&gt;-value</c>.</summary>
+    [Id(15)]
+    public bool ValueSchemaValidation { get; init; }
+
+    /// <summary>True when the partition checks schema ids on append.</summary>
+    public bool ValidatesSchemas => KeySchemaValidation || ValueSchemaValidation;
+
     /// <summary>True when the policy compacts (<c>compact</c> or <c>compact,delete</c>).</summary>
     public bool Compacts => CleanupPolicy is CleanupPolicy.Compact or CleanupPolicy.CompactDelete;
 
@@ -133,6 +146,8 @@ public sealed record TopicConfig
         [TopicConfigKeys.MinCompactionLagMs] = Format(MinCompactionLagMs),
         [TopicConfigKeys.MaxCompactionLagMs] = Format(MaxCompactionLagMs),
         [TopicConfigKeys.MinCleanableDirtyRatio] = MinCleanableDirtyRatio.ToString(CultureInfo.InvariantCulture),
+        [TopicConfigKeys.KeySchemaValidation] = Format(KeySchemaValidation),
+        [TopicConfigKeys.ValueSchemaValidation] = Format(ValueSchemaValidation),
     };
 
     private TopicConfig With(string key, string value) => key switch
@@ -151,6 +166,8 @@ public sealed record TopicConfig
         TopicConfigKeys.MinCompactionLagMs => this with { MinCompactionLagMs = ParseLong(key, value, 0, long.MaxValue, "0 or a positive number of ms") },
         TopicConfigKeys.MaxCompactionLagMs => this with { MaxCompactionLagMs = ParseLong(key, value, 1, long.MaxValue, "a positive number of ms") },
         TopicConfigKeys.MinCleanableDirtyRatio => this with { MinCleanableDirtyRatio = ParseRatio(key, value) },
+        TopicConfigKeys.KeySchemaValidation => this with { KeySchemaValidation = ParseBool(key, value) },
+        TopicConfigKeys.ValueSchemaValidation => this with { ValueSchemaValidation = ParseBool(key, value) },
         _ => throw new InvalidConfigException($"Unknown topic config '{key}'. Known keys: {string.Join(", ", Keys.Keys)}."),
     };
 
@@ -210,6 +227,15 @@ public sealed record TopicConfig
         "LogAppendTime" => Records.TimestampType.LogAppendTime,
         _ => throw new InvalidConfigException($"Invalid value '{value}' for message.timestamp.type: expected 'CreateTime' or 'LogAppendTime'."),
     };
+
+    private static bool ParseBool(string key, string value) => value.Trim().ToLowerInvariant() switch
+    {
+        "true" => true,
+        "false" => false,
+        _ => throw new InvalidConfigException($"Invalid value '{value}' for {key}: expected 'true' or 'false'."),
+    };
+
+    private static string Format(bool value) => value ? "true" : "false";
 
     private static string Format(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -44,4 +44,10 @@ public static class TopicConfigKeys
 
     /// <summary><c>min.cleanable.dirty.ratio</c></summary>
     public const string MinCleanableDirtyRatio = "min.cleanable.dirty.ratio";
+
+    /// <summary><c>orleanslog.key.schema.validation</c>: OrleansLog's (Confluent Server calls it <c>confluent.key.schema.validation</c>).</summary>
+    public const string KeySchemaValidation = "orleanslog.key.schema.validation";
+
+    /// <summary><c>orleanslog.value.schema.validation</c>: OrleansLog's (Confluent Server calls it <c>confluent.value.schema.validation</c>).</summary>
+    public const string ValueSchemaValidation = "orleanslog.value.schema.validation";
 }

@@ -22,6 +22,8 @@ internal static class TopicConfigEntries
         [TopicConfigKeys.MinCompactionLagMs] = ConfigType.Long,
         [TopicConfigKeys.MaxCompactionLagMs] = ConfigType.Long,
         [TopicConfigKeys.MinCleanableDirtyRatio] = ConfigType.Double,
+        [TopicConfigKeys.KeySchemaValidation] = ConfigType.Boolean,
+        [TopicConfigKeys.ValueSchemaValidation] = ConfigType.Boolean,
     };
 
     /// <summary>The data type of <paramref name="key"/>; <see cref="ConfigType.Unknown"/> for a key this table does not know.</summary>

@@ -45,6 +45,7 @@ internal sealed class PartitionGrain : Grain, IPartitionGrain
     private readonly PartitionLog _log;
     private readonly ActiveSegment _active;
     private readonly GroupCommitter _committer;
+    private SchemaIdValidator? _schemaIds;
     private readonly PartitionRecovery _recovery;
     private readonly PartitionStorageReader _storage;
     private readonly CompactionLimiter _compactions;
@@ -232,6 +233,13 @@ internal sealed class PartitionGrain : Grain, IPartitionGrain
         var logAppendTime = -1L;
         using (var validated = ValidatedBatches.Validate(batches, _config.MaxMessageBytes, _key.Topic, requireKeys: _config.Compacts))
         {
+            if (_config.ValidatesSchemas)
+            {
+                _schemaIds ??= new SchemaIdValidator(GrainFactory, _key.Topic, _time);
+                await _schemaIds.ValidateAsync(validated, _config);
+                ThrowIfUnavailable();
+            }
+
             while (_log.PendingBytes > _options.MaxPendingBytes)
             {
                 // Back-pressure: storage is behind; wait for the flusher instead of buffering without bound.
