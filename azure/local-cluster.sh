@@ -56,9 +56,10 @@ for i in $(seq 0 $((silos - 1))); do
   OrleansLog__Silo__GatewayPort=$((30000 + i)) \
   OrleansLog__Silo__HealthPort=$((8080 + i)) \
   OrleansLog__Kafka__Port=$((9092 + i)) \
+  OrleansLog__SchemaRegistry__Port=$((18081 + i)) \
     dotnet "$root/src/OrleansLog.Silo/bin/Release/net10.0/OrleansLog.Silo.dll" >"$data/silo$i.log" 2>&1 &
   silo_pids+=($!)
-  echo "local-cluster: silo $i (pid $!): silo port $((11111 + i)), gateway $((30000 + i)), kafka 127.0.0.1:$((9092 + i)), health http://127.0.0.1:$((8080 + i))/healthz/ready"
+  echo "local-cluster: silo $i (pid $!): silo port $((11111 + i)), gateway $((30000 + i)), kafka 127.0.0.1:$((9092 + i)), schema registry http://127.0.0.1:$((18081 + i)), health http://127.0.0.1:$((8080 + i))/healthz/ready"
 done
 
 echo "local-cluster: storage connection string: $connection"

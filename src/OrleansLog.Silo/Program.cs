@@ -16,6 +16,7 @@ using OrleansLog.Hosting;
 using OrleansLog.Kafka.Hosting;
 using OrleansLog.Kafka.Listener;
 using OrleansLog.Partitions;
+using OrleansLog.SchemaRegistry.Hosting;
 using OrleansLog.Silo;
 using OrleansLog.Silo.Development;
 using OrleansLog.Storage;
@@ -110,12 +111,12 @@ if (settings.StorageCheckTimeout > TimeSpan.Zero)
 
 // Prometheus scrapes /metrics on the health port: OrleansLog's own meter, Orleans' runtime meter and .NET runtime metrics.
 builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-    .AddMeter(OrleansLogMeter.Name, KafkaHostingExtensions.MeterName, "Microsoft.Orleans")
+    .AddMeter(OrleansLogMeter.Name, KafkaHostingExtensions.MeterName, SchemaRegistryHostingExtensions.MeterName, "Microsoft.Orleans")
     .AddRuntimeInstrumentation()
     .AddPrometheusExporter());
 builder.Services.AddSiloHealthChecks();
 
-// Endpoints are set in code (not with URLs) because the Kafka listener adds one: Kestrel then ignores URLs.
+// Endpoints are set in code (not with URLs) because the Kafka and schema registry listeners add theirs: Kestrel then ignores URLs.
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
     if (settings.HealthPort == 0)
@@ -128,6 +129,7 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     }
 });
 builder.AddOrleansLogKafka();
+builder.AddOrleansLogSchemaRegistry();
 builder.UseOrleans(silo =>
 {
     if (clustering.Provider == ClusteringProvider.Localhost)
@@ -184,6 +186,7 @@ try
     await using var app = builder.Build();
     app.MapSiloHealthChecks();
     app.MapPrometheusScrapingEndpoint("/metrics");
+    app.MapSchemaRegistry();
     try
     {
         await app.StartAsync();
@@ -191,15 +194,16 @@ try
     catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
     {
         // Kestrel's message names the address; say which setting moves it.
-        Console.Error.WriteLine($"orleanslog-silo: {e.Message} Another process uses the port: stop it, or choose another port with OrleansLog:Silo:HealthPort or OrleansLog:Kafka:Port (OrleansLog:Kafka:Enabled=false turns the Kafka listener off).");
+        Console.Error.WriteLine($"orleanslog-silo: {e.Message} Another process uses the port: stop it, or choose another port with OrleansLog:Silo:HealthPort OrleansLog:Kafka:Port or OrleansLog:SchemaRegistry:Port (OrleansLog:Kafka:Enabled=false and OrleansLog:SchemaRegistry:Enabled=false turn those listeners off).");
         return 1;
     }
 
     log.LogInformation(
-        "OrleansLog silo is up ({Clustering} clustering): clients connect to gateway port {GatewayPort}, Kafka clients to {KafkaBootstrap}; /healthz/live, /healthz/ready and /metrics on port {HealthPort}. Press Ctrl+C to stop.",
+        "OrleansLog silo is up ({Clustering} clustering): clients connect to gateway port {GatewayPort}, Kafka clients to {KafkaBootstrap}, schema registry clients to {SchemaRegistryUrl}; /healthz/live, /healthz/ready and /metrics on port {HealthPort}. Press Ctrl+C to stop.",
         clustering.Provider,
         settings.GatewayPort,
         KafkaBootstrap(app.Services),
+        SchemaRegistryUrl(app.Services),
         settings.HealthPort);
     await app.WaitForShutdownAsync();
 }
@@ -224,6 +228,12 @@ static string KafkaBootstrap(IServiceProvider services)
     var broker = services.GetRequiredService<KafkaBroker>();
     return $"{broker.Host}:{broker.Port}";
 }
+
+// Where schema registry clients (Confluent's serializers, UIs) connect: the registry listener, known once Kestrel has bound it.
+static string SchemaRegistryUrl(IServiceProvider services) =>
+    services.GetRequiredService<IOptions<SchemaRegistryOptions>>().Value.Enabled
+        ? services.GetRequiredService<OrleansLog.SchemaRegistry.Rest.SchemaRegistryListener>().Url ?? "an unbound listener"
+        : "nothing (OrleansLog:SchemaRegistry:Enabled is false)";
 
 static IPAddress FirstNonLoopbackAddress()
 {

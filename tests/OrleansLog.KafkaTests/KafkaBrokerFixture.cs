@@ -29,6 +29,9 @@ public class KafkaBrokerFixture : IAsyncLifetime
     /// <summary>The bootstrap address of the silo's Kafka listener.</summary>
     public string BootstrapServers => $"127.0.0.1:{Silo.KafkaPort}";
 
+    /// <summary>The base URL of the silo's schema registry REST API.</summary>
+    public string SchemaRegistryUrl => $"http://127.0.0.1:{Silo.SchemaRegistryPort}";
+
     /// <summary>The silo process.</summary>
     public SiloProcess Silo => _silo ?? throw new InvalidOperationException("The fixture has not started.");
 

@@ -14,8 +14,9 @@ public sealed class SiloProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly System.Text.StringBuilder _output = new();
 
-    private SiloProcess(Process process, int siloPort, int gatewayPort, int healthPort, int kafkaPort)
+    private SiloProcess(Process process, int siloPort, int gatewayPort, int healthPort, int kafkaPort, int schemaRegistryPort)
     {
+        SchemaRegistryPort = schemaRegistryPort;
         _process = process;
         SiloPort = siloPort;
         GatewayPort = gatewayPort;
@@ -39,6 +40,9 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>The port of the silo's Kafka listener.</summary>
     public int KafkaPort { get; }
 
+    /// <summary>The port of the silo's schema registry REST API.</summary>
+    public int SchemaRegistryPort { get; }
+
     /// <summary>True until the process exits.</summary>
     public bool IsRunning => !_process.HasExited;
 
@@ -61,6 +65,7 @@ public sealed class SiloProcess : IAsyncDisposable
         var gatewayPort = TestPorts.Free();
         var healthPort = TestPorts.Free();
         var kafkaPort = TestPorts.Free();
+        var schemaRegistryPort = TestPorts.Free();
         var start = new ProcessStartInfo("dotnet", [SiloAssemblyPath()])
         {
             RedirectStandardOutput = true,
@@ -85,7 +90,17 @@ public sealed class SiloProcess : IAsyncDisposable
             kafkaPort = int.Parse(settings["OrleansLog__Kafka__Port"], System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        return new SiloProcess(Process.Start(start)!, siloPort, gatewayPort, healthPort, kafkaPort);
+        // Every silo gets a free registry port, so that silos of parallel tests never contend for 8081.
+        if (!settings.TryGetValue("OrleansLog__SchemaRegistry__Port", out var registryPort))
+        {
+            start.Environment["OrleansLog__SchemaRegistry__Port"] = schemaRegistryPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            schemaRegistryPort = int.Parse(registryPort, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return new SiloProcess(Process.Start(start)!, siloPort, gatewayPort, healthPort, kafkaPort, schemaRegistryPort);
     }
 
     /// <summary>Runs the silo executable with <paramref name="arguments"/> (a command such as <c>azurite stop</c>) to its end.</summary>
@@ -103,6 +118,8 @@ public sealed class SiloProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
+        // A silo that gets as far as listening must not contend for the registry's 8081 with other tests' silos.
+        start.Environment["OrleansLog__SchemaRegistry__Port"] = TestPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var (key, value) in settings)
         {
             start.Environment[key] = value;

@@ -192,7 +192,9 @@ internal sealed partial class SchemaRegistryGrain(
     public async Task<int> DeleteVersionAsync(string subject, int version, bool permanent = false)
     {
         EnsureWritable(subject);
-        var target = Version(Subject(subject, deleted: true), version, deleted: permanent);
+        // A soft-deleted version is found too, so deleting it again answers 40406 (as Confluent's registry does), not 40402; "latest"
+        // names the latest live version unless the delete is permanent.
+        var target = Version(Subject(subject, deleted: true), version, deleted: permanent || version != ISchemaRegistryGrain.LatestVersion);
         if (!permanent && target.Deleted)
         {
             throw new SchemaRegistryException(Codes.VersionSoftDeleted, $"Version {target.Version} of subject '{subject}' was already soft-deleted; delete it with permanent=true to remove it for good.");
