@@ -1,0 +1,215 @@
+using Avro;
+using Avro.Generic;
+using OrleansLog.Client.Schemas;
+using ErrorCode = OrleansLog.Errors.ErrorCode;
+
+namespace OrleansLog.Tests.Schemas;
+
+public sealed class AvroSerializerTests
+{
+    private const string OrderSchema =
+        """{"type":"record","name":"Order","namespace":"com.example","fields":[{"name":"id","type":"int"},{"name":"customer","type":"string"}]}""";
+
+    private readonly InMemorySchemaRegistryGrain _grain = new();
+
+    private SchemaRegistryClient Registry => new(_grain);
+
+    [Fact]
+    public async Task Primitives_are_framed_Avro_binary_after_the_header_and_registered_as_Avro_prints_them()
+    {
+        var registry = Registry;
+        Assert.Equal(new byte[] { 0, 0, 0, 0, 1, 4, (byte)'h', (byte)'i' }, new AvroSerializer<string>(registry, "t").Serialize("hi"));
+        Assert.Equal(new byte[] { 0, 0, 0, 0, 2, 2 }, new AvroSerializer<int>(registry, "t", MessageComponent.Key).Serialize(1));
+        Assert.Equal(new byte[] { 0, 0, 0, 0, 3, 1 }, new AvroSerializer<long>(registry, "u").Serialize(-1L));
+        Assert.Equal(new byte[] { 0, 0, 0, 0, 4, 1 }, new AvroSerializer<bool>(registry, "v").Serialize(true));
+        Assert.Equal(new byte[] { 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0xF0, 0x3F }, new AvroSerializer<double>(registry, "w").Serialize(1.0));
+        Assert.Equal(new byte[] { 0, 0, 0, 0, 6, 0, 0, 0x80, 0x3F }, new AvroSerializer<float>(registry, "x").Serialize(1.0f));
+        Assert.Equal(new byte[] { 0, 0, 0, 0, 7, 4, 1, 2 }, new AvroSerializer<byte[]>(registry, "y").Serialize([1, 2]));
+        
+        // Apache.Avro prints a primitive schema as an object, and Confluent's serializer registers that same text.
+        Assert.Equal("""{"type":"string"}""", (await _grain.GetSchemaAsync(1)).Text);
+    }
+
+    [Fact]
+    public void Primitives_round_trip()
+    {
+        var registry = Registry;
+        var random = new Random(15);
+        for (var i = 0; i < 200; i++)
+        {
+            var s = new string((char)random.Next('a', 'z'), random.Next(0, 50));
+            var n = random.Next(int.MinValue, int.MaxValue);
+            var l = random.NextInt64(long.MinValue, long.MaxValue);
+            var d = random.NextDouble() * 1e9;
+            var bytes = new byte[random.Next(0, 40)];
+            random.NextBytes(bytes);
+            Assert.Equal(s, RoundTrip(registry, s));
+            Assert.Equal(n, RoundTrip(registry, n));
+            Assert.Equal(l, RoundTrip(registry, l));
+            Assert.Equal(d, RoundTrip(registry, d));
+            Assert.Equal((float)d, RoundTrip(registry, (float)d));
+            Assert.Equal(i % 2 == 0, RoundTrip(registry, i % 2 == 0));
+            Assert.Equal(bytes, RoundTrip(registry, bytes));
+        }
+    }
+
+    [Fact]
+    public void Generic_records_round_trip_and_register_their_schema_text_under_the_topic_subject()
+    {
+        var schema = (RecordSchema)Schema.Parse(OrderSchema);
+        var serializer = new AvroSerializer<GenericRecord>(Registry, "orders");
+        var deserializer = new AvroDeserializer<GenericRecord>(Registry);
+        var record = new GenericRecord(schema);
+        record.Add("id", 42);
+        record.Add("customer", "Ada");
+
+        var bytes = serializer.Serialize(record)!;
+        var read = deserializer.Deserialize(bytes, isNull: false)!;
+
+        Assert.Equal(new byte[] { 0, 0, 0, 0, 1, 84, 6, (byte)'A', (byte)'d', (byte)'a' }, bytes);
+        Assert.Equal(42, read["id"]);
+        Assert.Equal("Ada", read["customer"]);
+        Assert.Equal(["orders-value"], _grain.Subjects);
+    }
+
+    [Fact]
+    public void Specific_records_round_trip()
+    {
+        var registry = Registry;
+        var payment = new Payment { Id = "p-1", Amount = 12.5, Quantity = 3 };
+        var bytes = new AvroSerializer<Payment>(registry, "payments").Serialize(payment)!;
+        var read = new AvroDeserializer<Payment>(registry).Deserialize(bytes, isNull: false)!;
+
+        Assert.Equal(("p-1", 12.5, 3), (read.Id, read.Amount, read.Quantity));
+    }
+
+    [Fact]
+    public void A_generic_record_written_with_one_schema_is_resolved_to_a_reader_schema()
+    {
+        var registry = Registry;
+        var writer = (RecordSchema)Schema.Parse(OrderSchema);
+        var reader = Schema.Parse(
+            """{"type":"record","name":"Order","namespace":"com.example","fields":[{"name":"id","type":"long"},{"name":"note","type":"string","default":"none"}]}""");
+        var record = new GenericRecord(writer);
+        record.Add("id", 7);
+        record.Add("customer", "Bob");
+
+        var bytes = new AvroSerializer<GenericRecord>(registry, "orders").Serialize(record)!;
+        var read = new AvroDeserializer<GenericRecord>(registry, reader).Deserialize(bytes, isNull: false)!;
+
+        Assert.Equal(7L, read["id"]);
+        Assert.Equal("none", read["note"]);
+        Assert.False(read.TryGetValue("customer", out _));
+    }
+
+    [Fact]
+    public void An_int_written_is_read_as_a_long_by_promotion()
+    {
+        var registry = Registry;
+        var bytes = new AvroSerializer<int>(registry, "t").Serialize(-5)!;
+        Assert.Equal(-5L, new AvroDeserializer<long>(registry).Deserialize(bytes, isNull: false));
+    }
+
+    [Theory]
+    [InlineData(SubjectNameStrategy.Topic, MessageComponent.Value, "orders-value")]
+    [InlineData(SubjectNameStrategy.Topic, MessageComponent.Key, "orders-key")]
+    [InlineData(SubjectNameStrategy.Record, MessageComponent.Value, "com.example.Order")]
+    [InlineData(SubjectNameStrategy.TopicRecord, MessageComponent.Key, "orders-com.example.Order")]
+    public void The_subject_follows_the_strategy(SubjectNameStrategy strategy, MessageComponent component, string subject)
+    {
+        var record = new GenericRecord((RecordSchema)Schema.Parse(OrderSchema));
+        record.Add("id", 1);
+        record.Add("customer", "c");
+        new AvroSerializer<GenericRecord>(Registry, "orders", component, new AvroSerializerOptions { SubjectNameStrategy = strategy }).Serialize(record);
+
+        Assert.Equal([subject], _grain.Subjects);
+    }
+
+    [Fact]
+    public void A_schema_is_registered_once_per_serializer_not_per_record()
+    {
+        var schema = (RecordSchema)Schema.Parse(OrderSchema);
+        var serializer = new AvroSerializer<GenericRecord>(Registry, "orders");
+        for (var i = 0; i < 100; i++)
+        {
+            var record = new GenericRecord(schema);
+            record.Add("id", i);
+            record.Add("customer", $"c{i}");
+            Assert.Equal(1, SchemaWireFormat.ReadSchemaId(serializer.Serialize(record)));
+        }
+
+        Assert.Equal(1, _grain.Calls);
+    }
+
+    [Fact]
+    public async Task Without_auto_registration_an_unregistered_schema_is_refused_and_a_registered_one_is_found()
+    {
+        var options = new AvroSerializerOptions { AutoRegisterSchemas = false };
+        await Assert.ThrowsAsync<OrleansLog.Schemas.SchemaRegistryException>(() => new AvroSerializer<string>(Registry, "t", options: options).InitializeAsync());
+
+        var id = await Registry.RegisterSchemaAsync("t-value", new OrleansLog.Schemas.Schema("""{"type":"string"}"""));
+        var bytes = await new AvroSerializer<string>(Registry, "t", options: options).SerializeAsync("x");
+        Assert.Equal(id, SchemaWireFormat.ReadSchemaId(bytes));
+    }
+
+    [Fact]
+    public async Task Use_latest_version_writes_with_the_subjects_latest_schema_id()
+    {
+        await Registry.RegisterSchemaAsync("t-value", new OrleansLog.Schemas.Schema("\"long\""));
+        var latest = await Registry.RegisterSchemaAsync("t-value", new OrleansLog.Schemas.Schema("""{"type":"string"}"""));
+        var bytes = new AvroSerializer<string>(Registry, "t", options: new AvroSerializerOptions { AutoRegisterSchemas = false, UseLatestVersion = true }).Serialize("x")!;
+        Assert.Equal(latest, SchemaWireFormat.ReadSchemaId(bytes));
+    }
+
+    [Fact]
+    public void Use_latest_version_with_auto_registration_is_refused()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new AvroSerializer<string>(Registry, "t", options: new AvroSerializerOptions { UseLatestVersion = true }));
+        Assert.Contains("AutoRegisterSchemas", error.Message);
+    }
+
+    [Fact]
+    public void Null_values_are_null_records_both_ways()
+    {
+        Assert.Null(new AvroSerializer<string>(Registry, "t").Serialize(null));
+        Assert.Null(new AvroDeserializer<GenericRecord>(Registry).Deserialize([], isNull: true));
+        Assert.Equal(0, _grain.Calls);
+    }
+
+    [Fact]
+    public void Unsupported_types_are_refused_at_construction()
+    {
+        var error = Assert.Throws<NotSupportedException>(() => new AvroSerializer<DateTime>(Registry, "t"));
+        Assert.Contains("System.DateTime", error.Message);
+    }
+
+    [Fact]
+    public void A_record_without_the_magic_byte_is_refused_before_the_registry_is_asked()
+    {
+        var error = Assert.Throws<SchemaSerializationException>(() => new AvroDeserializer<string>(Registry).Deserialize("{\"a\":1}"u8, isNull: false));
+        Assert.Equal(ErrorCode.CorruptMessage, error.ErrorCode);
+        Assert.Contains("0x7B", error.Message);
+        Assert.Equal(0, _grain.Calls);
+    }
+
+    [Fact]
+    public void A_truncated_payload_is_refused_naming_the_schema_id()
+    {
+        var bytes = new AvroSerializer<string>(Registry, "t").Serialize("hello")!;
+        var error = Assert.Throws<SchemaSerializationException>(() => new AvroDeserializer<string>(Registry).Deserialize(bytes.AsSpan(0, bytes.Length - 2), isNull: false));
+        Assert.Contains("schema id 1", error.Message);
+    }
+
+    [Fact]
+    public async Task A_JSON_schema_id_is_refused_by_the_Avro_deserializer()
+    {
+        var id = await Registry.RegisterSchemaAsync("j-value", new OrleansLog.Schemas.Schema("{}", OrleansLog.Schemas.SchemaType.Json));
+        var data = new byte[SchemaWireFormat.HeaderLength + 1];
+        SchemaWireFormat.WriteHeader(data, id);
+        var error = Assert.Throws<SchemaSerializationException>(() => new AvroDeserializer<string>(Registry).Deserialize(data, isNull: false));
+        Assert.Contains("JSON", error.Message);
+    }
+
+    private static T? RoundTrip<T>(SchemaRegistryClient registry, T value) =>
+        new AvroDeserializer<T>(registry).Deserialize(new AvroSerializer<T>(registry, "primitives-" + typeof(T).Name).Serialize(value), isNull: false);
+}
