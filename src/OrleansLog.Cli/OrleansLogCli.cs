@@ -1,6 +1,7 @@
 using System.CommandLine;
 using OrleansLog.Cli.Commands;
 using OrleansLog.Errors;
+using OrleansLog.Schemas;
 
 namespace OrleansLog.Cli;
 
@@ -36,7 +37,7 @@ public static class OrleansLogCli
         var root = new RootCommand(
             """
             orleanslog: the OrleansLog operator's tool. Manage topics, produce and consume from the console, inspect consumer groups and offsets,
-            check the cluster, and measure throughput. Connects as an Orleans client: --gateway host:port (repeatable), or ORLEANSLOG_GATEWAYS,
+            manage the schema registry, check the cluster, and measure throughput. Connects as an Orleans client: --gateway host:port (repeatable), or ORLEANSLOG_GATEWAYS,
             or --settings/ORLEANSLOG_SETTINGS (a JSON file with the silos' OrleansLog section), or OrleansLog__* environment variables; by default
             the local silo at 127.0.0.1:30000 (what 'dotnet run --project src/OrleansLog.Silo' starts).
 
@@ -44,6 +45,7 @@ public static class OrleansLogCli
               orleanslog topics create orders --partitions 6 --config retention.ms=86400000
               seq 1 100 | orleanslog produce orders
               orleanslog consume orders --from-beginning --max-messages 10 --print-offset
+              orleanslog schemas register orders-value --file order.avsc
               orleanslog perf produce --topic perf --records 1000000 --record-size 100
             """);
         globals.AddTo(root);
@@ -54,6 +56,7 @@ public static class OrleansLogCli
         root.Add(GroupsCommand.Create(context));
         root.Add(OffsetsCommand.Create(context));
         root.Add(ClusterCommand.Create(context));
+        root.Add(SchemasCommand.Create(context));
         root.Add(PerfCommand.Create(context));
         return root;
     }
@@ -132,6 +135,9 @@ internal sealed class CommandContext(CliConsole console, GlobalOptions globals, 
             }
         });
 
+    /// <summary>A registry error as one line: its message and Confluent's error code, as the REST API would answer it.</summary>
+    public static string Describe(SchemaRegistryException e) => $"{e.Message} (error code {e.RegistryErrorCode})";
+
     private async Task<int> FailAsync(Exception e, bool verbose, CancellationToken cancellationToken)
     {
         if (e is OperationCanceledException && cancellationToken.IsCancellationRequested)
@@ -142,6 +148,7 @@ internal sealed class CommandContext(CliConsole console, GlobalOptions globals, 
         var (message, code) = e switch
         {
             CliException cli => (cli.Message, cli.ExitCode),
+            SchemaRegistryException registry => (Describe(registry), ExitCodes.Failed),
             OrleansLogException log => (log.Message, ExitCodes.Failed),
             TimeoutException => ($"The cluster did not answer in time: {e.Message}", ExitCodes.Failed),
             _ => ($"{e.GetType().Name}: {e.Message}", ExitCodes.Failed),
