@@ -24,6 +24,13 @@ public sealed record Schema
     /// <summary>Other registered schemas this one uses, by the name it imports them under.</summary>
     [Id(2)]
     public IReadOnlyList<SchemaReference> References { get; init; }
+
+    /// <summary>Schemas are equal when their text, type and references (in order) are.</summary>
+    public bool Equals(Schema? other) =>
+        other is not null && Text == other.Text && Type == other.Type && References.SequenceEqual(other.References);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Text, Type, References.Count);
 }
 
 /// <summary>A schema's use of another registered schema: <paramref name="Name"/> is how the schema refers to it (an Avro full name, a JSON Schema <c>$ref</c> URL or a <c>.proto</c> import path).</summary>

@@ -421,7 +421,7 @@ internal sealed partial class SchemaRegistryGrain(
                 LogWriteFailed(reload);
             }
 
-            throw new SchemaRegistryException(Codes.StoreError, "The schema registry could not write its state to storage; nothing was changed. Retry.", e);
+            throw new SchemaRegistryException(Codes.StoreError, $"The schema registry could not write its state to storage ({e.GetType().Name}: {e.Message}); nothing was changed. Retry.");
         }
         finally
         {

@@ -39,7 +39,7 @@ internal sealed class AvroFormat : ISchemaFormat
         }
         catch (JsonException e)
         {
-            throw Invalid($"{what} is not valid JSON: {e.Message} Send the Avro schema as JSON text.", e);
+            throw Invalid($"{what} is not valid JSON: {e.Message} Send the Avro schema as JSON text.");
         }
 
         using (document)
@@ -68,7 +68,7 @@ internal sealed class AvroFormat : ISchemaFormat
             // Apache.Avro reports bad schemas with several exception types (AvroException, InvalidCastException, ArgumentException...),
             // and an undefined name written as {"type": "Name"} only as a null argument, so we name it ourselves.
             string hint = e.Message.Contains("Undefined name", StringComparison.Ordinal) ? "" : UndefinedNames(root, names);
-            throw Invalid($"{what} is not a valid Avro schema: {e.Message}{hint}", e);
+            throw Invalid($"{what} is not a valid Avro schema: {e.Message}{hint}");
         }
 
         // Apache.Avro answers a top-level {"type": "Name"} with an undefined name with null.
@@ -152,6 +152,8 @@ internal sealed class AvroFormat : ISchemaFormat
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    private static SchemaRegistryException Invalid(string message, Exception? inner = null) =>
-        new(SchemaRegistryException.Codes.InvalidSchema, message, inner);
+    // The parser's exception is not kept as the inner one: the error crosses the grain boundary, and Avro's exception types have no
+    // Orleans codec. Its message is in ours.
+    private static SchemaRegistryException Invalid(string message) =>
+        new(SchemaRegistryException.Codes.InvalidSchema, message);
 }

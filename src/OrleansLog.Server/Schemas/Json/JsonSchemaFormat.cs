@@ -38,7 +38,7 @@ internal sealed class JsonSchemaFormat : ISchemaFormat
         catch (JsonException e)
         {
             var where = e.LineNumber is { } line ? $" at line {line + 1}, position {e.BytePositionInLine + 1}" : "";
-            throw new SchemaRegistryException(SchemaRegistryException.Codes.InvalidSchema, $"Invalid JSON Schema: {what} is not valid JSON{where}: {e.Message}", e);
+            throw new SchemaRegistryException(SchemaRegistryException.Codes.InvalidSchema, $"Invalid JSON Schema: {what} is not valid JSON{where}: {e.Message}");
         }
 
         if (root is JsonObject || root?.GetValueKind() is JsonValueKind.True or JsonValueKind.False)
