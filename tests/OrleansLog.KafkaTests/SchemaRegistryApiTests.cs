@@ -28,7 +28,7 @@ public sealed class SchemaRegistryApiTests(KafkaBrokerFixture broker) : IDisposa
 
         var id1 = await client.RegisterSchemaAsync(subject, new Schema(v1, SchemaType.Avro));
         var again = await Client().RegisterSchemaAsync(subject, new Schema(v1, SchemaType.Avro));
-        var id2 = await client.RegisterSchemaAsync(subject, new Schema(v2, SchemaType.Avro), normalize: true);
+        var id2 = await client.RegisterSchemaAsync(subject, new Schema(v2, SchemaType.Avro));
 
         Assert.Equal(id1, again);
         Assert.NotEqual(id1, id2);
