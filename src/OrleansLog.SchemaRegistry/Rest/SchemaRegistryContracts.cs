@@ -77,6 +77,21 @@ internal sealed record ServerClusterScopeContract(
     [property: JsonPropertyName("path")] string[] Path,
     [property: JsonPropertyName("clusters")] Dictionary<string, string> Clusters);
 
+/// <summary>
+/// An association of a subject with a resource (a topic's keys or values), as Confluent's associations API lists them. OrleansLog keeps
+/// none, so its lists are empty; the shape is Confluent's, for clients that read the fields.
+/// </summary>
+internal sealed record AssociationContract(
+    [property: JsonPropertyName("subject")] string Subject,
+    [property: JsonPropertyName("guid")] string? Guid,
+    [property: JsonPropertyName("resourceName")] string ResourceName,
+    [property: JsonPropertyName("resourceNamespace")] string ResourceNamespace,
+    [property: JsonPropertyName("resourceId")] string ResourceId,
+    [property: JsonPropertyName("resourceType")] string ResourceType,
+    [property: JsonPropertyName("associationType")] string AssociationType,
+    [property: JsonPropertyName("lifecycle")] string? Lifecycle,
+    [property: JsonPropertyName("frozen")] bool Frozen);
+
 /// <summary>An empty JSON object, the answer of <c>GET /</c>.</summary>
 internal sealed record EmptyContract;
 
@@ -95,6 +110,7 @@ internal sealed record EmptyContract;
 [JsonSerializable(typeof(ErrorContract))]
 [JsonSerializable(typeof(ServerClusterIdContract))]
 [JsonSerializable(typeof(EmptyContract))]
+[JsonSerializable(typeof(AssociationContract[]))]
 [JsonSerializable(typeof(string[]))]
 [JsonSerializable(typeof(int[]))]
 [JsonSerializable(typeof(int))]

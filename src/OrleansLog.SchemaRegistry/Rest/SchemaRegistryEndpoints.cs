@@ -25,6 +25,7 @@ internal static class SchemaRegistryEndpoints
         MapCompatibility(api);
         MapConfig(api);
         MapMode(api);
+        MapAssociations(api);
         api.MapFallback(() => Error(404, 404, "HTTP 404 Not Found"));
     }
 
@@ -194,6 +195,22 @@ internal static class SchemaRegistryEndpoints
         await Registry(grains).SetModeAsync(subject, mode, Flag(http, "force")).ConfigureAwait(false);
         return Mode(mode);
     }
+
+    /// <summary>
+    /// Confluent's associations API, read side: Confluent.SchemaRegistry 2.16's serdes default to the associated subject name strategy, which
+    /// asks <c>GET /associations/resources/{namespace}/{topic}</c> for the subject of a topic's keys or values and falls back to
+    /// <c>&lt;topic&gt;-key</c>/<c>-value</c> when the list is empty. OrleansLog keeps no associations, so every list is empty.
+    /// </summary>
+    private static void MapAssociations(RouteGroupBuilder api)
+    {
+        api.MapGet("/associations/resources/{resourceNamespace}/{resourceName}", NoAssociations);
+
+        api.MapGet("/associations/resources/{resourceId}", NoAssociations);
+
+        api.MapGet("/associations/subjects/{subject}", NoAssociations);
+    }
+
+    private static IResult NoAssociations() => Json(Array.Empty<AssociationContract>(), SchemaRegistryJsonContext.Default.AssociationContractArray);
 
     private static ISchemaRegistryGrain Registry(IGrainFactory grains) => grains.GetGrain<ISchemaRegistryGrain>(ISchemaRegistryGrain.Key);
 

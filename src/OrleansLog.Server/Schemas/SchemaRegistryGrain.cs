@@ -46,8 +46,11 @@ internal sealed partial class SchemaRegistryGrain(
         var identity = Identity(schema.Type, text, schema.References);
         var existing = _subjects.GetValueOrDefault(subject);
 
-        if (_idByIdentity.TryGetValue(identity, out var knownId) && existing?.Versions.Find(v => !v.Deleted && v.Id == knownId) is { } live)
+        var live = _idByIdentity.TryGetValue(identity, out var knownId) ? existing?.Versions.Find(v => !v.Deleted && v.Id == knownId) : null;
+        live ??= existing is null ? null : Equivalent(existing, schema, parsed, deleted: false);
+        if (live is not null)
         {
+            knownId = live.Id;
             if (id is not null && id != knownId)
             {
                 throw new SchemaRegistryException(Codes.OperationNotPermitted, $"Subject '{subject}' already holds this schema as id {knownId} (version {live.Version}); it cannot be imported again as id {id}.");
@@ -121,8 +124,26 @@ internal sealed partial class SchemaRegistryGrain(
             }
         }
 
+        if (Equivalent(subjectState, schema, parsed, deleted) is { } equivalent)
+        {
+            return Task.FromResult(Registered(subject, equivalent));
+        }
+
         throw new SchemaRegistryException(Codes.SchemaNotFound, $"Subject '{subject}' does not hold this schema; register it first.");
     }
+
+    /// <summary>
+    /// The latest version of <paramref name="subject"/> that is <paramref name="schema"/> written differently: the same type, references and
+    /// normalized form. Confluent finds a schema under a subject by meaning, and Avro libraries print keys in their own order (Apache.Avro
+    /// writes a field's default before its type), so a serializer's text must find the version registered from a hand-written file.
+    /// </summary>
+    private VersionState? Equivalent(SubjectState subject, Schema schema, ParsedSchema parsed, bool deleted) =>
+        subject.Versions.FindLast(v =>
+            (deleted || !v.Deleted)
+            && _byId[v.Id] is var stored
+            && stored.Type == schema.Type
+            && stored.References.SequenceEqual(schema.References)
+            && string.Equals(Parsed(v.Id).Normalized, parsed.Normalized, StringComparison.Ordinal));
 
     public Task<string[]> GetSubjectsAsync(string? prefix = null, bool deleted = false)
     {
