@@ -187,7 +187,7 @@ public sealed class TopicConfigTests
         var constants = typeof(TopicConfigKeys).GetFields().Select(f => (string)f.GetRawConstantValue()!).Order(StringComparer.Ordinal);
 
         Assert.Equal(constants, TopicConfig.Keys.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(14, TopicConfig.Keys.Count);
+        Assert.Equal(16, TopicConfig.Keys.Count);
         Assert.All(TopicConfig.Keys.Values, description => Assert.False(string.IsNullOrWhiteSpace(description)));
     }
 
