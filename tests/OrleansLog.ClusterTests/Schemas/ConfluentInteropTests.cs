@@ -1,6 +1,7 @@
 using Avro.Generic;
 using Confluent.Kafka;
 using OrleansLog.Client.Schemas;
+using OrleansLog.Testing.Schemas;
 using OrleansLog.ClusterTests.Infrastructure;
 using ConfluentAvro = Confluent.SchemaRegistry.Serdes;
 using Message = OrleansLog.Client.Message<string, Avro.Generic.GenericRecord>;

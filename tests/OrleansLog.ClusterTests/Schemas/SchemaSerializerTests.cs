@@ -2,6 +2,7 @@ using Avro;
 using Avro.Generic;
 using OrleansLog.Client;
 using OrleansLog.Client.Schemas;
+using OrleansLog.Testing.Schemas;
 using OrleansLog.ClusterTests.Infrastructure;
 using OrleansLog.Schemas;
 

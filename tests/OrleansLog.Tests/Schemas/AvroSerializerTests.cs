@@ -1,6 +1,7 @@
 using Avro;
 using Avro.Generic;
 using OrleansLog.Client.Schemas;
+using OrleansLog.Testing.Schemas;
 using ErrorCode = OrleansLog.Errors.ErrorCode;
 
 namespace OrleansLog.Tests.Schemas;

@@ -1,14 +1,14 @@
 using Avro;
 using Avro.Specific;
 
-namespace OrleansLog.ClusterTests.Schemas;
+namespace OrleansLog.Testing.Schemas;
 
-/// <summary>A specific record as avrogen writes one: the Avro full name is the class's full name, so Avro's specific reader finds it.</summary>
+/// <summary>A specific Avro record shared by the unit and cluster tests, written as avrogen writes one: the Avro full name is the class's full name, so Avro's specific reader finds it.</summary>
 public sealed class Payment : ISpecificRecord
 {
 #pragma warning disable SA1310, IDE1006 // avrogen's name for the schema field, which the serializers look for.
     public static readonly Schema _SCHEMA = Schema.Parse(
-        """{"type":"record","name":"Payment","namespace":"OrleansLog.ClusterTests.Schemas","fields":[{"name":"id","type":"string"},{"name":"amount","type":"double"},{"name":"quantity","type":"int"}]}""");
+        """{"type":"record","name":"Payment","namespace":"OrleansLog.Testing.Schemas","fields":[{"name":"id","type":"string"},{"name":"amount","type":"double"},{"name":"quantity","type":"int"}]}""");
 #pragma warning restore SA1310, IDE1006
 
     public string Id { get; set; } = "";
