@@ -7,6 +7,7 @@ using Confluent.Kafka.Admin;
 using Confluent.Kafka.SyncOverAsync;
 using Confluent.SchemaRegistry;
 using OrleansLog.Kafka.Protocol;
+using OrleansLog.Testing.Schemas;
 using Native = OrleansLog.Client;
 using Ours = OrleansLog.Client.Schemas;
 using Theirs = Confluent.SchemaRegistry.Serdes;
@@ -35,7 +36,7 @@ public sealed class SchemaRegistryInteropTests(KafkaBrokerFixture broker) : IDis
         await broker.Log.Admin.CreateTopicAsync(topic, 2);
 
         // A file as people write them: indented, with a doc; the serializer looks it up by its compact text.
-        var schemaText = OrderSchemaText("com.example.journey", indented: true);
+        var schemaText = AvroOrders.SchemaText("com.example.journey", indented: true);
         var file = Path.Combine(Path.GetTempPath(), $"{topic}.avsc");
         await File.WriteAllTextAsync(file, schemaText);
         try
@@ -57,7 +58,7 @@ public sealed class SchemaRegistryInteropTests(KafkaBrokerFixture broker) : IDis
         {
             for (var i = 0; i < 20; i++)
             {
-                await producer.ProduceAsync(topic, new Native.Message<string, GenericRecord> { Key = $"k{i}", Value = Order(schema, i) });
+                await producer.ProduceAsync(topic, new Native.Message<string, GenericRecord> { Key = $"k{i}", Value = AvroOrders.Record(schema, i) });
             }
         }
 
@@ -91,7 +92,7 @@ public sealed class SchemaRegistryInteropTests(KafkaBrokerFixture broker) : IDis
         var topic = KafkaClients.NewTopic("sr-theirs");
         var subject = topic + "-value";
         await broker.Log.Admin.CreateTopicAsync(topic, 1);
-        var schema = (RecordSchema)Avro.Schema.Parse(OrderSchemaText("com.example.theirs", indented: false));
+        var schema = AvroOrders.Schema("com.example.theirs");
 
         // Default options: auto-registration and the associated subject name strategy, which asks the registry's associations API first.
         using (var producer = new ProducerBuilder<string, GenericRecord>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, LingerMs = 5 })
@@ -100,7 +101,7 @@ public sealed class SchemaRegistryInteropTests(KafkaBrokerFixture broker) : IDis
         {
             for (var i = 0; i < 20; i++)
             {
-                var delivered = await producer.ProduceAsync(topic, new Message<string, GenericRecord> { Key = $"k{i}", Value = Order(schema, i) });
+                var delivered = await producer.ProduceAsync(topic, new Message<string, GenericRecord> { Key = $"k{i}", Value = AvroOrders.Record(schema, i) });
                 Assert.Equal(i, delivered.Offset.Value);
             }
         }
@@ -218,14 +219,14 @@ public sealed class SchemaRegistryInteropTests(KafkaBrokerFixture broker) : IDis
             Assert.Contains(topic, partition.ErrorMessage, StringComparison.Ordinal);
         }
 
-        var schema = (RecordSchema)Avro.Schema.Parse(OrderSchemaText("com.example.validated", indented: false));
+        var schema = AvroOrders.Schema("com.example.validated");
         using (var producer = new ProducerBuilder<string, GenericRecord>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, LingerMs = 5 })
             .SetValueSerializer(new Theirs.AvroSerializer<GenericRecord>(_confluentRegistry))
             .Build())
         {
             for (var i = 0; i < 5; i++)
             {
-                var delivered = await producer.ProduceAsync(topic, new Message<string, GenericRecord> { Key = $"k{i}", Value = Order(schema, i) });
+                var delivered = await producer.ProduceAsync(topic, new Message<string, GenericRecord> { Key = $"k{i}", Value = AvroOrders.Record(schema, i) });
                 Assert.Equal((PersistenceStatus.Persisted, (long)i), (delivered.Status, delivered.Offset.Value));
             }
         }
@@ -237,33 +238,6 @@ public sealed class SchemaRegistryInteropTests(KafkaBrokerFixture broker) : IDis
         var consumed = ConsumeAtLeast(consumer, 5);
         Assert.Equal(Enumerable.Range(0, 5).Select(i => (long)i), consumed.Select(r => (long)r.Message.Value["id"]));
         Assert.Equal(5, (await broker.Log.Admin.DescribePartitionsAsync(topic))[0].HighWatermark);
-    }
-
-    private static string OrderSchemaText(string ns, bool indented) => indented
-        ? $$"""
-            {
-              "type": "record",
-              "name": "Order",
-              "namespace": "{{ns}}",
-              "doc": "An order, as the README's example registers it.",
-              "fields": [
-                { "name": "id", "type": "long" },
-                { "name": "customer", "type": "string" },
-                { "name": "total", "type": "double" },
-                { "name": "note", "type": ["null", "string"], "default": null }
-              ]
-            }
-            """
-        : $$"""{"type":"record","name":"Order","namespace":"{{ns}}","fields":[{"name":"id","type":"long"},{"name":"customer","type":"string"},{"name":"total","type":"double"},{"name":"note","type":["null","string"],"default":null}]}""";
-
-    private static GenericRecord Order(RecordSchema schema, long id)
-    {
-        var record = new GenericRecord(schema);
-        record.Add("id", id);
-        record.Add("customer", $"customer-{id % 7}");
-        record.Add("total", id * 1.25);
-        record.Add("note", id % 2 == 0 ? null : $"note {id}");
-        return record;
     }
 
     private static string Describe(Shipment shipment) => $"{shipment.Id}|{shipment.Destination}|{shipment.Weight}|{string.Join(',', shipment.Tags)}";

@@ -27,7 +27,7 @@ public sealed class ConfluentInteropTests(LogClusterFixture fixture)
         var context = new SerializationContext(MessageComponentType.Value, topic);
         var keyContext = new SerializationContext(MessageComponentType.Key, topic);
 
-        var record = SchemaSerializerTests.Order(SchemaSerializerTests.OrderSchema($"interop{Guid.NewGuid():N}"), 3);
+        var record = AvroOrders.Record(AvroOrders.Schema($"interop{Guid.NewGuid():N}"), 3);
         var theirs = await new ConfluentAvro.AvroSerializer<GenericRecord>(confluentRegistry).SerializeAsync(record, context);
         var ours = new AvroSerializer<GenericRecord>(registry, topic).Serialize(record);
         Assert.Equal(theirs, ours);
@@ -52,7 +52,7 @@ public sealed class ConfluentInteropTests(LogClusterFixture fixture)
         var topic = LogCluster.NewTopic("interop-theirs");
         await _log.CreateTopicAsync(topic, 1);
         using var confluentRegistry = new GrainSchemaRegistryClient(_log.Cluster.Client);
-        var schema = SchemaSerializerTests.OrderSchema($"theirs{Guid.NewGuid():N}");
+        var schema = AvroOrders.Schema($"theirs{Guid.NewGuid():N}");
         var keySerializer = new ConfluentAvro.AvroSerializer<string>(confluentRegistry);
         var valueSerializer = new ConfluentAvro.AvroSerializer<GenericRecord>(confluentRegistry);
         await using (var producer = _log.Client.CreateProducer<byte[], byte[]>())
@@ -62,7 +62,7 @@ public sealed class ConfluentInteropTests(LogClusterFixture fixture)
                 await producer.ProduceAsync(topic, new Client.Message<byte[], byte[]>
                 {
                     Key = await keySerializer.SerializeAsync($"k{i}", new SerializationContext(MessageComponentType.Key, topic)),
-                    Value = await valueSerializer.SerializeAsync(SchemaSerializerTests.Order(schema, i), new SerializationContext(MessageComponentType.Value, topic)),
+                    Value = await valueSerializer.SerializeAsync(AvroOrders.Record(schema, i), new SerializationContext(MessageComponentType.Value, topic)),
                 });
             }
         }
@@ -83,12 +83,12 @@ public sealed class ConfluentInteropTests(LogClusterFixture fixture)
         var topic = LogCluster.NewTopic("interop-ours");
         await _log.CreateTopicAsync(topic, 1);
         var registry = new SchemaRegistryClient(_log.Client);
-        var schema = SchemaSerializerTests.OrderSchema($"ours{Guid.NewGuid():N}");
+        var schema = AvroOrders.Schema($"ours{Guid.NewGuid():N}");
         await using (var producer = _log.Client.CreateProducer(keySerializer: new AvroSerializer<string>(registry, topic, MessageComponent.Key), valueSerializer: new AvroSerializer<GenericRecord>(registry, topic)))
         {
             for (var i = 0; i < 10; i++)
             {
-                await producer.ProduceAsync(topic, new Message { Key = $"k{i}", Value = SchemaSerializerTests.Order(schema, i) });
+                await producer.ProduceAsync(topic, new Message { Key = $"k{i}", Value = AvroOrders.Record(schema, i) });
             }
         }
 

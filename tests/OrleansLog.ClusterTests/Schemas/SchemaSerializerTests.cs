@@ -16,33 +16,20 @@ public sealed class SchemaSerializerTests(LogClusterFixture fixture)
 
     private ISchemaRegistryGrain Grain => _log.Cluster.Client.GetGrain<ISchemaRegistryGrain>(ISchemaRegistryGrain.Key);
 
-    internal static RecordSchema OrderSchema(string ns) => (RecordSchema)Avro.Schema.Parse(
-        $$"""{"type":"record","name":"Order","namespace":"{{ns}}","fields":[{"name":"id","type":"long"},{"name":"customer","type":"string"},{"name":"total","type":"double"},{"name":"note","type":["null","string"],"default":null}]}""");
-
-    internal static GenericRecord Order(RecordSchema schema, long id)
-    {
-        var record = new GenericRecord(schema);
-        record.Add("id", id);
-        record.Add("customer", $"customer-{id % 7}");
-        record.Add("total", id * 1.25);
-        record.Add("note", id % 2 == 0 ? null : $"note {id}");
-        return record;
-    }
-
     [Fact]
     public async Task Generic_records_round_trip_with_Avro_string_keys_and_register_the_topic_subjects()
     {
         var topic = LogCluster.NewTopic("avro-generic");
         await _log.CreateTopicAsync(topic, 2);
         var registry = new SchemaRegistryClient(_log.Client);
-        var schema = OrderSchema("com.example");
+        var schema = AvroOrders.Schema("com.example");
         var keySerializer = new AvroSerializer<string>(registry, topic, MessageComponent.Key);
         var valueSerializer = new AvroSerializer<GenericRecord>(registry, topic);
         await valueSerializer.InitializeAsync(schema);
         await using (var producer = _log.Client.CreateProducer(keySerializer: keySerializer, valueSerializer: valueSerializer))
         {
             await Task.WhenAll(Enumerable.Range(0, 60).Select(i =>
-                producer.ProduceAsync(topic, new Message<string, GenericRecord> { Key = $"k{i}", Value = Order(schema, i) })));
+                producer.ProduceAsync(topic, new Message<string, GenericRecord> { Key = $"k{i}", Value = AvroOrders.Record(schema, i) })));
         }
 
         await using var consumer = _log.Client.CreateConsumer(keyDeserializer: new AvroDeserializer<string>(registry), valueDeserializer: new AvroDeserializer<GenericRecord>(registry));
@@ -168,7 +155,7 @@ public sealed class SchemaSerializerTests(LogClusterFixture fixture)
             keySerializer: new AvroSerializer<GenericRecord>(registry, topic, MessageComponent.Key, options),
             valueSerializer: new AvroSerializer<GenericRecord>(registry, topic, MessageComponent.Value, options)))
         {
-            await producer.ProduceAsync(topic, new Message<GenericRecord, GenericRecord> { Key = key, Value = Order(OrderSchema(ns), 1) });
+            await producer.ProduceAsync(topic, new Message<GenericRecord, GenericRecord> { Key = key, Value = AvroOrders.Record(AvroOrders.Schema(ns), 1) });
         }
 
         string[] expected = strategy switch
