@@ -13,6 +13,7 @@ public sealed class SchemaRegistryClient
     private readonly ConcurrentDictionary<int, Lazy<Task<Schema>>> _schemas = new();
     private readonly ConcurrentDictionary<SchemaKey, Lazy<Task<int>>> _registered = new();
     private readonly ConcurrentDictionary<SchemaKey, Lazy<Task<int>>> _lookedUp = new();
+    private readonly ConcurrentDictionary<(string Subject, int Version), Lazy<Task<RegisteredSchema>>> _versions = new();
 
     /// <summary>Creates the client over a grain factory (an <c>IClusterClient</c>, or a silo's own).</summary>
     public SchemaRegistryClient(IGrainFactory grainFactory)
@@ -53,6 +54,17 @@ public sealed class SchemaRegistryClient
     /// <summary>The schema with global id <paramref name="id"/> (error 40403 if there is none); cached, as ids are never reused.</summary>
     public Task<Schema> GetSchemaAsync(int id, CancellationToken cancellationToken = default) =>
         GetOrLoadAsync(_schemas, id, key => _grain.GetSchemaAsync(key), cancellationToken);
+
+    /// <summary>
+    /// Version <paramref name="version"/> of <paramref name="subject"/>, soft-deleted or not (a reference keeps naming a version after its soft
+    /// delete, and records written with it stay readable); cached, as a numbered version never changes.
+    /// </summary>
+    public Task<RegisteredSchema> GetVersionAsync(string subject, int version, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(subject);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(version);
+        return GetOrLoadAsync(_versions, (Subject: subject, Version: version), key => _grain.GetVersionAsync(key.Subject, key.Version, deleted: true), cancellationToken);
+    }
 
     /// <summary>The latest version of <paramref name="subject"/>; not cached, since a new version may be registered at any time.</summary>
     public Task<RegisteredSchema> GetLatestSchemaAsync(string subject, CancellationToken cancellationToken = default)

@@ -129,6 +129,79 @@ public sealed class SchemaRegistryInteropTests(KafkaBrokerFixture broker) : IDis
     }
 
     [Fact]
+    public async Task Records_whose_schema_references_another_subject_are_written_with_the_latest_version_and_read_by_either_side()
+    {
+        var topic = KafkaClients.NewTopic("sr-refs");
+        var (addressSubject, subject) = (topic + "-address", topic + "-value");
+        await broker.Log.Admin.CreateTopicAsync(topic, 1);
+        const string Address = """{"type":"record","name":"Address","namespace":"com.example.refs","fields":[{"name":"city","type":"string"}]}""";
+        const string Customer = """{"type":"record","name":"Customer","namespace":"com.example.refs","fields":[{"name":"name","type":"string"},{"name":"home","type":"Address"}]}""";
+        await _confluentRegistry.RegisterSchemaAsync(addressSubject, new Confluent.SchemaRegistry.Schema(Address, SchemaType.Avro));
+        var customerId = await _confluentRegistry.RegisterSchemaAsync(
+            subject, new Confluent.SchemaRegistry.Schema(Customer, [new SchemaReference("com.example.refs.Address", addressSubject, 1)], SchemaType.Avro));
+
+        // The producers hold the customer schema with Address inline; both write with the registered version, which references it.
+        var schema = (RecordSchema)Avro.Schema.Parse(
+            """{"type":"record","name":"Customer","namespace":"com.example.refs","fields":[{"name":"name","type":"string"},{"name":"home","type":{"type":"record","name":"Address","fields":[{"name":"city","type":"string"}]}}]}""");
+        GenericRecord CustomerRecord(int i)
+        {
+            var home = new GenericRecord((RecordSchema)schema["home"].Schema);
+            home.Add("city", $"city-{i}");
+            var customer = new GenericRecord(schema);
+            customer.Add("name", $"name-{i}");
+            customer.Add("home", home);
+            return customer;
+        }
+
+        var registry = new Ours.SchemaRegistryClient(broker.Log);
+        var ours = new Ours.AvroSerializer<GenericRecord>(registry, topic, options: new Ours.AvroSerializerOptions { AutoRegisterSchemas = false, UseLatestVersion = true });
+        await using (var producer = broker.Log.CreateProducer(keySerializer: Native.Serialization.Serializers.Utf8, valueSerializer: ours))
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                await producer.ProduceAsync(topic, new Native.Message<string, GenericRecord> { Key = $"k{i}", Value = CustomerRecord(i) });
+            }
+        }
+
+        var theirs = new Theirs.AvroSerializer<GenericRecord>(_confluentRegistry, new Theirs.AvroSerializerConfig { AutoRegisterSchemas = false, UseLatestVersion = true });
+        using (var producer = new ProducerBuilder<string, GenericRecord>(new ProducerConfig { BootstrapServers = broker.BootstrapServers, LingerMs = 5 })
+            .SetValueSerializer(theirs)
+            .Build())
+        {
+            for (var i = 5; i < 10; i++)
+            {
+                await producer.ProduceAsync(topic, new Message<string, GenericRecord> { Key = $"k{i}", Value = CustomerRecord(i) });
+            }
+        }
+
+        await using (var consumer = broker.Log.CreateConsumer(keyDeserializer: Native.Serialization.Deserializers.Utf8, valueDeserializer: new Ours.AvroDeserializer<GenericRecord>(registry)))
+        {
+            consumer.Assign([new Native.TopicPartitionOffset(topic, 0, Native.Offset.Beginning)]);
+            var readByUs = await ConsumeAtLeastAsync(consumer, 10);
+            Assert.Equal(
+                Enumerable.Range(0, 10).Select(i => ($"k{i}", $"name-{i}", $"city-{i}")),
+                readByUs.Select(r => (r.Message.Key!, (string)r.Message.Value!["name"], (string)((GenericRecord)r.Message.Value["home"])["city"])));
+        }
+
+        using (var consumer = new ConsumerBuilder<string, GenericRecord>(ConsumerConfig())
+            .SetValueDeserializer(new Theirs.AvroDeserializer<GenericRecord>(_confluentRegistry).AsSyncOverAsync())
+            .Build())
+        {
+            consumer.Assign([new TopicPartitionOffset(topic, 0, Offset.Beginning)]);
+            var readByThem = ConsumeAtLeast(consumer, 10);
+            Assert.Equal(
+                Enumerable.Range(0, 10).Select(i => ($"k{i}", $"name-{i}", $"city-{i}")),
+                readByThem.Select(r => (r.Message.Key, (string)r.Message.Value["name"], (string)((GenericRecord)r.Message.Value["home"])["city"])));
+        }
+
+        // Every record carries the registered version's id; nothing was registered on the way.
+        using var raw = KafkaClients.Consumer(broker.BootstrapServers);
+        raw.Assign([new TopicPartitionOffset(topic, 0, Offset.Beginning)]);
+        Assert.Equal([customerId], raw.ConsumeAtLeast(10, Patience).Select(r => BinaryPrimitives.ReadInt32BigEndian(r.Message.Value.AsSpan(1))).Distinct());
+        Assert.Equal([1], await _confluentRegistry.GetSubjectVersionsAsync(subject));
+    }
+
+    [Fact]
     public async Task Json_Schema_records_written_by_either_side_through_the_Kafka_listener_or_the_native_client_are_read_by_the_other()
     {
         var (theirsTopic, oursTopic) = (KafkaClients.NewTopic("sr-json-theirs"), KafkaClients.NewTopic("sr-json-ours"));

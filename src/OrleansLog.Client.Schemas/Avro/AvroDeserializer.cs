@@ -10,7 +10,7 @@ namespace OrleansLog.Client.Schemas;
 
 /// <summary>
 /// Reads records in Confluent's wire format written by an Avro serializer (this library's or Confluent's): fetches the writer's schema by the
-/// id in the record and resolves it to the reader's schema with Avro's schema-resolution rules. The reader's schema is
+/// id in the record (with the schemas it references) and resolves it to the reader's schema with Avro's schema-resolution rules. The reader's schema is
 /// <typeparamref name="T"/>'s (an <see cref="ISpecificRecord"/> type or a primitive) or, for <see cref="GenericRecord"/>, the one given, else the writer's.
 /// </summary>
 /// <remarks>
@@ -77,33 +77,6 @@ public sealed class AvroDeserializer<T> : IDeserializer<T>
         return Read(reader, id, data.Span[SchemaWireFormat.HeaderLength..]);
     }
 
-    /// <summary>Parses a registered schema as Avro; a schema of another type, or one that does not parse, cannot be read with.</summary>
-    internal static Schema Parse(RegistrySchema schema, int id)
-    {
-        if (schema.Type != OrleansLog.Schemas.SchemaType.Avro)
-        {
-            throw new SchemaSerializationException(
-                Errors.ErrorCode.InvalidRecord,
-                $"Schema id {id} is a {OrleansLog.Schemas.ConfluentNames.Of(schema.Type)} schema, not AVRO; the record was not written by an Avro serializer.");
-        }
-
-        if (schema.References.Count > 0)
-        {
-            throw new SchemaSerializationException(
-                Errors.ErrorCode.InvalidRecord,
-                $"Schema id {id} refers to {schema.References.Count} other schema(s); the Avro serializers do not resolve schema references yet.");
-        }
-
-        try
-        {
-            return Schema.Parse(schema.Text);
-        }
-        catch (AvroException e)
-        {
-            throw new SchemaSerializationException(Errors.ErrorCode.InvalidRecord, $"Schema id {id} does not parse as Avro: {e.Message}", e);
-        }
-    }
-
     private static T Read(DatumReader<T> reader, int id, ReadOnlySpan<byte> payload)
     {
         try
@@ -121,7 +94,7 @@ public sealed class AvroDeserializer<T> : IDeserializer<T>
 
     private async Task<DatumReader<T>> GetReaderAsync(int id, CancellationToken cancellationToken)
     {
-        var writerSchema = Parse(await _registry.GetSchemaAsync(id, cancellationToken).ConfigureAwait(false), id);
+        var writerSchema = await AvroSchemas.ParseAsync(_registry, await _registry.GetSchemaAsync(id, cancellationToken).ConfigureAwait(false), $"Schema id {id}", cancellationToken).ConfigureAwait(false);
         var readerSchema = _readerSchema ?? writerSchema;
         DatumReader<T> reader;
         try

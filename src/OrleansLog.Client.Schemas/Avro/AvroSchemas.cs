@@ -2,6 +2,9 @@ using System.Reflection;
 using Avro;
 using Avro.Generic;
 using Avro.Specific;
+using OrleansLog.Schemas;
+using RegistrySchema = OrleansLog.Schemas.Schema;
+using Schema = Avro.Schema;
 
 namespace OrleansLog.Client.Schemas;
 
@@ -37,6 +40,57 @@ internal static class AvroSchemas
             ? Schema.Parse($"\"{primitive}\"")
             : throw new NotSupportedException(
                 $"The Avro serializers take GenericRecord, ISpecificRecord types, string, int, long, float, double, bool and byte[]; not {type.FullName}.");
+    }
+
+    /// <summary>
+    /// Parses a registered schema as Avro, with the named types of the schemas it references (their references first, depth first, each
+    /// version once), as Confluent's serializers resolve them. <paramref name="what"/> names the schema in errors.
+    /// </summary>
+    /// <exception cref="SchemaSerializationException">The schema, or one it references, is not Avro or does not parse.</exception>
+    public static async Task<Schema> ParseAsync(SchemaRegistryClient registry, RegistrySchema schema, string what, CancellationToken cancellationToken)
+    {
+        var names = new SchemaNames();
+        if (schema.References.Count > 0)
+        {
+            await AddReferencesAsync(registry, schema.References, names, [], what, cancellationToken).ConfigureAwait(false);
+        }
+
+        return Parse(schema, names, what);
+    }
+
+    private static async Task AddReferencesAsync(
+        SchemaRegistryClient registry, IReadOnlyList<SchemaReference> references, SchemaNames names, HashSet<(string, int)> added, string what, CancellationToken cancellationToken)
+    {
+        foreach (var reference in references)
+        {
+            if (!added.Add((reference.Subject, reference.Version)))
+            {
+                continue;
+            }
+
+            var referenced = await registry.GetVersionAsync(reference.Subject, reference.Version, cancellationToken).ConfigureAwait(false);
+            await AddReferencesAsync(registry, referenced.Schema.References, names, added, what, cancellationToken).ConfigureAwait(false);
+            Parse(referenced.Schema, names, $"{what} references {reference.Subject} version {reference.Version} ('{reference.Name}'), which");
+        }
+    }
+
+    private static Schema Parse(RegistrySchema schema, SchemaNames names, string what)
+    {
+        if (schema.Type != SchemaType.Avro)
+        {
+            throw new SchemaSerializationException(
+                Errors.ErrorCode.InvalidRecord,
+                $"{what} is a {ConfluentNames.Of(schema.Type)} schema, not AVRO; the record was not written by an Avro serializer.");
+        }
+
+        try
+        {
+            return Schema.Parse(schema.Text, names, null);
+        }
+        catch (AvroException e)
+        {
+            throw new SchemaSerializationException(Errors.ErrorCode.InvalidRecord, $"{what} does not parse as Avro: {e.Message}", e);
+        }
     }
 
     /// <summary>The name the record strategies use: the schema's full name (for a primitive, its type name, as Confluent's Java serializer does).</summary>

@@ -120,7 +120,7 @@ public sealed class AvroSerializer<T> : ISerializer<T>
         {
             var latest = await _registry.GetLatestSchemaAsync(subject, cancellationToken).ConfigureAwait(false);
             id = latest.Id;
-            writerSchema = AvroDeserializer<T>.Parse(latest.Schema, latest.Id);
+            writerSchema = await AvroSchemas.ParseAsync(_registry, latest.Schema, $"Schema id {latest.Id} ({subject} version {latest.Version})", cancellationToken).ConfigureAwait(false);
         }
         else
         {

@@ -8,7 +8,8 @@ public sealed record AvroSerializerOptions
 
     /// <summary>
     /// Write with the subject's latest registered schema (and its id) instead of the value's own; needs <see cref="AutoRegisterSchemas"/> off,
-    /// as Confluent's serializer does. The latest version is read once per serializer.
+    /// as Confluent's serializer does. The latest version is read once per serializer, with the schemas it references: the way to write with a
+    /// schema registered with references.
     /// </summary>
     public bool UseLatestVersion { get; init; }
 

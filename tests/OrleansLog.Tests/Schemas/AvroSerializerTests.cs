@@ -3,6 +3,7 @@ using Avro.Generic;
 using OrleansLog.Client.Schemas;
 using OrleansLog.Testing.Schemas;
 using ErrorCode = OrleansLog.Errors.ErrorCode;
+using RegistrySchema = OrleansLog.Schemas.Schema;
 
 namespace OrleansLog.Tests.Schemas;
 
@@ -211,6 +212,84 @@ public sealed class AvroSerializerTests
         Assert.Contains("JSON", error.Message);
     }
 
+    [Fact]
+    public async Task A_record_whose_schema_references_other_subjects_is_written_with_the_latest_version_and_read_back()
+    {
+        // Customer references Address, which references Country: the chain Confluent's serializers resolve, depth first.
+        var registry = Registry;
+        await registry.RegisterSchemaAsync("country", new RegistrySchema(CountrySchema));
+        await registry.RegisterSchemaAsync("address", new RegistrySchema(AddressSchema, references: [new("com.example.Country", "country", 1)]));
+        var customerId = await registry.RegisterSchemaAsync(
+            "customers-value",
+            new RegistrySchema(CustomerSchema, references: [new("com.example.Address", "address", 1), new("com.example.Country", "country", 1)]));
+
+        var schema = (RecordSchema)Schema.Parse(Inlined);
+        var customer = Customer(schema, "Ada", "London", "GB");
+        var bytes = await new AvroSerializer<GenericRecord>(registry, "customers", options: new AvroSerializerOptions { AutoRegisterSchemas = false, UseLatestVersion = true })
+            .SerializeAsync(customer);
+        Assert.Equal(customerId, SchemaWireFormat.ReadSchemaId(bytes));
+
+        var read = new AvroDeserializer<GenericRecord>(Registry).Deserialize(bytes, isNull: false)!;
+        Assert.Equal("Ada", read["name"]);
+        var home = (GenericRecord)read["home"];
+        Assert.Equal("London", home["city"]);
+        Assert.Equal("GB", ((GenericRecord)home["country"])["code"]);
+        Assert.Equal("GB", ((GenericRecord)read["citizenship"])["code"]);
+    }
+
+    [Fact]
+    public async Task A_reference_to_a_schema_that_is_not_Avro_is_refused_naming_the_reference()
+    {
+        var registry = Registry;
+        await registry.RegisterSchemaAsync("country", new RegistrySchema("{}", OrleansLog.Schemas.SchemaType.Json));
+        var id = await registry.RegisterSchemaAsync("address-value", new RegistrySchema(AddressSchema, references: [new("com.example.Country", "country", 1)]));
+        var data = new byte[SchemaWireFormat.HeaderLength + 1];
+        SchemaWireFormat.WriteHeader(data, id);
+
+        var error = Assert.Throws<SchemaSerializationException>(() => new AvroDeserializer<GenericRecord>(registry).Deserialize(data, isNull: false));
+        Assert.Equal(ErrorCode.InvalidRecord, error.ErrorCode);
+        Assert.Contains($"Schema id {id} references country version 1 ('com.example.Country'), which is a JSON schema", error.Message);
+    }
+
+    [Fact]
+    public async Task A_schema_whose_reference_is_missing_does_not_parse_and_says_so()
+    {
+        var registry = Registry;
+        var id = await registry.RegisterSchemaAsync("address-value", new RegistrySchema(AddressSchema));
+        var data = new byte[SchemaWireFormat.HeaderLength + 1];
+        SchemaWireFormat.WriteHeader(data, id);
+
+        var error = Assert.Throws<SchemaSerializationException>(() => new AvroDeserializer<GenericRecord>(registry).Deserialize(data, isNull: false));
+        Assert.Contains($"Schema id {id} does not parse as Avro", error.Message);
+        Assert.Contains("Undefined name: Country", error.Message);
+    }
+
     private static T? RoundTrip<T>(SchemaRegistryClient registry, T value) =>
         new AvroDeserializer<T>(registry).Deserialize(new AvroSerializer<T>(registry, "primitives-" + typeof(T).Name).Serialize(value), isNull: false);
+
+    private const string CountrySchema = """{"type":"record","name":"Country","namespace":"com.example","fields":[{"name":"code","type":"string"}]}""";
+
+    private const string AddressSchema =
+        """{"type":"record","name":"Address","namespace":"com.example","fields":[{"name":"city","type":"string"},{"name":"country","type":"Country"}]}""";
+
+    private const string CustomerSchema =
+        """{"type":"record","name":"Customer","namespace":"com.example","fields":[{"name":"name","type":"string"},{"name":"home","type":"Address"},{"name":"citizenship","type":"Country"}]}""";
+
+    // What a producer holds: the customer schema with its referenced types written inline, as Apache.Avro prints a parsed schema.
+    private const string Inlined =
+        """{"type":"record","name":"Customer","namespace":"com.example","fields":[{"name":"name","type":"string"},{"name":"home","type":{"type":"record","name":"Address","fields":[{"name":"city","type":"string"},{"name":"country","type":{"type":"record","name":"Country","fields":[{"name":"code","type":"string"}]}}]}},{"name":"citizenship","type":"Country"}]}""";
+
+    private static GenericRecord Customer(RecordSchema schema, string name, string city, string country)
+    {
+        var home = new GenericRecord((RecordSchema)schema["home"].Schema);
+        var nation = new GenericRecord((RecordSchema)home.Schema["country"].Schema);
+        nation.Add("code", country);
+        home.Add("city", city);
+        home.Add("country", nation);
+        var customer = new GenericRecord(schema);
+        customer.Add("name", name);
+        customer.Add("home", home);
+        customer.Add("citizenship", nation);
+        return customer;
+    }
 }
