@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace OrleansLog.KafkaTests;
 
 /// <summary>
-/// Runs KafkaJS (2.2.4, pinned in tests/kafkajs and installed there by <c>npm ci</c>, as .ci/run does) through
+/// Runs KafkaJS (2.2.4, and @kafkajs/confluent-schema-registry 3.9.0, pinned in tests/kafkajs and installed there by <c>npm ci</c>, as .ci/run does) through
 /// tests/kafkajs/kafkajs.js with node, and reads the one line of JSON it answers.
 /// </summary>
 public static class KafkaJs
@@ -15,7 +15,7 @@ public static class KafkaJs
     public static string ScriptDirectory => Directory.Value;
 
     /// <summary>Runs <c>node kafkajs.js <paramref name="command"/> <paramref name="bootstrap"/> [<paramref name="topic"/>]</c>.</summary>
-    /// <param name="command">metadata, produce or offsets.</param>
+    /// <param name="command">One of kafkajs.js's commands (metadata, produce, offsets, group, join, schemas).</param>
     /// <param name="bootstrap">The bootstrap address (host:port).</param>
     /// <param name="topic">The topic, where the command takes one.</param>
     /// <param name="input">What to write to the script's stdin (produce's records, as JSON).</param>

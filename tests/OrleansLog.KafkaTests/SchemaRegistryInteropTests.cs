@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using System.Text.Json.Nodes;
 using Avro;
 using Avro.Generic;
 using Confluent.Kafka;
@@ -199,6 +200,62 @@ public sealed class SchemaRegistryInteropTests(KafkaBrokerFixture broker) : IDis
         raw.Assign([new TopicPartitionOffset(topic, 0, Offset.Beginning)]);
         Assert.Equal([customerId], raw.ConsumeAtLeast(10, Patience).Select(r => BinaryPrimitives.ReadInt32BigEndian(r.Message.Value.AsSpan(1))).Distinct());
         Assert.Equal([1], await _confluentRegistry.GetSubjectVersionsAsync(subject));
+    }
+
+    [Fact]
+    public async Task KafkaJS_schema_registry_client_reads_native_Avro_records_and_writes_records_the_native_deserializer_reads()
+    {
+        var topic = KafkaClients.NewTopic("sr-kafkajs");
+        await broker.Log.Admin.CreateTopicAsync(topic, 1);
+        var schema = AvroOrders.Schema("com.example.kafkajs");
+        var registry = new Ours.SchemaRegistryClient(broker.Log);
+        await using (var producer = broker.Log.CreateProducer(
+            keySerializer: Native.Serialization.Serializers.Utf8, valueSerializer: new Ours.AvroSerializer<GenericRecord>(registry, topic)))
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                await producer.ProduceAsync(topic, new Native.Message<string, GenericRecord> { Key = $"k{i}", Value = AvroOrders.Record(schema, i) });
+            }
+        }
+
+        // KafkaJS registers the same schema (so gets the native serializer's id), writes records 5 to 9 and decodes all ten.
+        var theirs = Enumerable.Range(5, 5).Select(i => new JsonObject
+        {
+            ["id"] = i,
+            ["customer"] = $"customer-{i % 7}",
+            ["total"] = i * 1.25,
+            ["note"] = i % 2 == 0 ? null : $"note {i}",
+        });
+        var input = new JsonObject
+        {
+            ["registry"] = broker.SchemaRegistryUrl,
+            ["schema"] = schema.ToString(),
+            ["group"] = "sr-kafkajs-" + Guid.NewGuid().ToString("N"),
+            ["records"] = new JsonArray([.. theirs]),
+            ["expected"] = 10,
+        };
+        var answer = await KafkaJs.RunAsync("schemas", broker.BootstrapServers, topic, input.ToJsonString());
+
+        var id = answer.GetProperty("id").GetInt32();
+        var decoded = answer.GetProperty("records").EnumerateArray().ToList();
+        Assert.Equal(Enumerable.Range(0, 10), decoded.Select(r => r.GetProperty("offset").GetInt32()));
+        Assert.All(decoded, r => Assert.Equal(id, r.GetProperty("id").GetInt32()));
+        for (var i = 0; i < 10; i++)
+        {
+            var value = decoded[i].GetProperty("value");
+            Assert.Equal(
+                (i, $"customer-{i % 7}", i * 1.25, i % 2 == 0 ? null : $"note {i}"),
+                (value.GetProperty("id").GetInt32(), value.GetProperty("customer").GetString(), value.GetProperty("total").GetDouble(), value.GetProperty("note").GetString()));
+        }
+
+        await using var consumer = broker.Log.CreateConsumer(
+            keyDeserializer: Native.Serialization.Deserializers.Utf8, valueDeserializer: new Ours.AvroDeserializer<GenericRecord>(registry));
+        consumer.Assign([new Native.TopicPartitionOffset(topic, 0, Native.Offset.Beginning)]);
+        var readByUs = await ConsumeAtLeastAsync(consumer, 10);
+        Assert.Equal(
+            Enumerable.Range(0, 10).Select(i => ($"k{i}", (long)i, $"customer-{i % 7}", i * 1.25, i % 2 == 0 ? null : $"note {i}")),
+            readByUs.Select(r => (r.Message.Key!, (long)r.Message.Value!["id"], (string)r.Message.Value["customer"], (double)r.Message.Value["total"], (string?)r.Message.Value["note"])));
+        Assert.Equal([1], await _confluentRegistry.GetSubjectVersionsAsync(topic + "-value"));
     }
 
     [Fact]

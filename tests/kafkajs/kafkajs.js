@@ -13,12 +13,18 @@
 //                                                 assignments (from its GROUP_JOIN events) and the records it received
 //   node kafkajs.js join <bootstrap> <topic>      one consumer tries to join the group given on stdin ({group}) and prints whether it
 //                                                 joined, or the error type that stopped it
+//   node kafkajs.js schemas <bootstrap> <topic>   with @kafkajs/confluent-schema-registry and the stdin's {registry, schema, group,
+//                                                 records, expected}: registers the Avro schema under <topic>-value, produces the
+//                                                 records encoded with it (Confluent's wire format), then reads the topic from the
+//                                                 beginning in the group until it has <expected> records and decodes every one,
+//                                                 whoever wrote it; prints the id it registered and each record's offset, id and value
 //   node kafkajs.js member <bootstrap> <topic>    one consumer of the group given on stdin ({group, sessionTimeout}) that runs until
 //                                                 SIGTERM (it then leaves) or SIGKILL, printing a line of JSON per assignment
 //                                                 ({assigned: [partitions]}) and per record ({key, partition, offset})
 'use strict';
 
 const { Kafka, logLevel } = require('kafkajs');
+const { SchemaRegistry, SchemaType } = require('@kafkajs/confluent-schema-registry');
 
 async function readStdin() {
   const chunks = [];
@@ -157,6 +163,35 @@ const groupCommands = {
     return members.map((m) => ({ name: m.name, assignments: m.assignments, received: m.received }));
   },
 
+  async schemas(kafka, topic, { registry: host, schema, group, records, expected }) {
+    const registry = new SchemaRegistry({ host });
+    const { id } = await registry.register({ type: SchemaType.AVRO, schema }, { subject: `${topic}-value` });
+    const producer = kafka.producer();
+    await producer.connect();
+    try {
+      const messages = [];
+      for (const value of records) {
+        messages.push({ key: `k${value.id}`, value: await registry.encode(id, value) });
+      }
+      await producer.send({ topic, acks: -1, messages });
+    } finally {
+      await producer.disconnect();
+    }
+
+    const decoded = [];
+    const consumer = kafka.consumer({ groupId: group, maxWaitTimeInMs: 100 });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        decoded.push({ offset: Number(message.offset), id: message.value.readInt32BE(1), value: await registry.decode(message.value) });
+      },
+    });
+    await waitFor(() => decoded.length >= expected, 60000, () => `${decoded.length} of ${expected} records`);
+    await consumer.disconnect();
+    return { id, records: decoded.sort((a, b) => a.offset - b.offset) };
+  },
+
   async join(kafka, topic, { group }) {
     const consumer = kafka.consumer({ groupId: group, sessionTimeout: 10000, retry: { retries: 0 } });
     let joined = false;
@@ -192,7 +227,7 @@ async function runMember(kafka, topic, { group, sessionTimeout }) {
 async function main() {
   const [command, bootstrap, topic] = process.argv.slice(2);
   if (!(commands[command] || groupCommands[command] || command === 'member') || !bootstrap) {
-    throw new Error(`usage: node kafkajs.js metadata|produce|offsets|group|join|member <bootstrap> [topic] (got '${process.argv.slice(2).join(' ')}')`);
+    throw new Error(`usage: node kafkajs.js metadata|produce|offsets|group|join|schemas|member <bootstrap> [topic] (got '${process.argv.slice(2).join(' ')}')`);
   }
 
   const kafka = new Kafka({
