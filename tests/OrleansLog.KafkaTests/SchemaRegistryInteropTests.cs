@@ -276,7 +276,7 @@ public sealed class SchemaRegistryInteropTests(KafkaBrokerFixture broker) : IDis
             }
         }
 
-        await using (var consumer = broker.Log.CreateConsumer(valueDeserializer: new Ours.JsonSchemaDeserializer<Shipment>(), keyDeserializer: Native.Serialization.Deserializers.Utf8))
+        await using (var consumer = broker.Log.CreateConsumer(valueDeserializer: new Ours.JsonSchemaDeserializer<Shipment>(new Ours.SchemaRegistryClient(broker.Log)), keyDeserializer: Native.Serialization.Deserializers.Utf8))
         {
             consumer.Assign([new Native.TopicPartitionOffset(theirsTopic, 0, Native.Offset.Beginning)]);
             var readByUs = await ConsumeAtLeastAsync(consumer, 10);

@@ -135,20 +135,13 @@ public sealed class JsonSchemaSerializer<T> : ISerializer<T>
     private async Task<State> CreateStateAsync(CancellationToken cancellationToken)
     {
         var schema = _options.Schema is { } text
-            ? await ParseAsync(text, "the schema given in JsonSchemaSerializerOptions.Schema", cancellationToken).ConfigureAwait(false)
+            ? await JsonSchemas.ParseAsync(text, "the schema given in JsonSchemaSerializerOptions.Schema", cancellationToken).ConfigureAwait(false)
             : JsonSchema.FromType<T>(new SystemTextJsonSchemaGeneratorSettings { SerializerOptions = _options.SerializerOptions ?? new JsonSerializerOptions() });
         var subject = SubjectNames.Of(_options.SubjectNameStrategy, _topic, _component, schema.Title);
         if (_options.UseLatestVersion)
         {
             var latest = await _registry.GetLatestSchemaAsync(subject, cancellationToken).ConfigureAwait(false);
-            if (latest.Schema.Type != SchemaType.Json)
-            {
-                throw new SchemaSerializationException(
-                    Errors.ErrorCode.InvalidRecord,
-                    $"The latest version of subject '{subject}' (schema id {latest.Id}) is a {OrleansLog.Schemas.ConfluentNames.Of(latest.Schema.Type)} schema, not JSON.");
-            }
-
-            var latestSchema = await ParseAsync(latest.Schema.Text, $"schema id {latest.Id}", cancellationToken).ConfigureAwait(false);
+            var latestSchema = await JsonSchemas.ParseAsync(_registry, latest.Schema, $"the latest version of subject '{subject}' (schema id {latest.Id})", cancellationToken).ConfigureAwait(false);
             return new State(latest.Id, subject, latestSchema);
         }
 
@@ -158,18 +151,6 @@ public sealed class JsonSchemaSerializer<T> : ISerializer<T>
             ? await _registry.RegisterSchemaAsync(subject, registered, _options.NormalizeSchemas, cancellationToken).ConfigureAwait(false)
             : await _registry.GetSchemaIdAsync(subject, registered, _options.NormalizeSchemas, cancellationToken).ConfigureAwait(false);
         return new State(id, subject, schema);
-    }
-
-    private static async Task<JsonSchema> ParseAsync(string text, string what, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await JsonSchema.FromJsonAsync(text, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is Newtonsoft.Json.JsonException or InvalidOperationException or NotSupportedException)
-        {
-            throw new SchemaSerializationException(Errors.ErrorCode.InvalidRecord, $"{char.ToUpperInvariant(what[0])}{what[1..]} is not a JSON Schema document: {e.Message}", e);
-        }
     }
 
     private sealed record State(int SchemaId, string Subject, JsonSchema Schema);

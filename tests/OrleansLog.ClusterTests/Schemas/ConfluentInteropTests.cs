@@ -126,7 +126,7 @@ public sealed class ConfluentInteropTests(LogClusterFixture fixture)
         var shipment = new SchemaSerializerTests.Shipment { Id = 7, Destination = "dock 7", Weight = 3.5, Tags = ["fragile"] };
 
         var theirs = await new ConfluentAvro.JsonSerializer<SchemaSerializerTests.Shipment>(confluentRegistry).SerializeAsync(shipment, context);
-        var readByUs = new JsonSchemaDeserializer<SchemaSerializerTests.Shipment>().Deserialize(theirs, isNull: false)!;
+        var readByUs = new JsonSchemaDeserializer<SchemaSerializerTests.Shipment>(registry).Deserialize(theirs, isNull: false)!;
         Assert.Equal((7, "dock 7", 3.5, "fragile"), (readByUs.Id, readByUs.Destination, readByUs.Weight, readByUs.Tags[0]));
 
         var ours = new JsonSchemaSerializer<SchemaSerializerTests.Shipment>(registry, topic + "-ours").Serialize(shipment)!;

@@ -127,7 +127,7 @@ public sealed class SchemaSerializerTests(LogClusterFixture fixture)
             }
         }
 
-        await using var consumer = _log.Client.CreateConsumer(valueDeserializer: new JsonSchemaDeserializer<Shipment>(), keyDeserializer: Client.Serialization.Deserializers.Utf8);
+        await using var consumer = _log.Client.CreateConsumer(valueDeserializer: new JsonSchemaDeserializer<Shipment>(registry), keyDeserializer: Client.Serialization.Deserializers.Utf8);
         consumer.Assign(LogTestExtensions.FromBeginning(topic, 1));
         var consumed = await consumer.ConsumeAsync(15, TimeSpan.FromSeconds(30));
 

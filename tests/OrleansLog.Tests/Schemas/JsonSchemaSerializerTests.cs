@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using OrleansLog.Client.Schemas;
 using ErrorCode = OrleansLog.Errors.ErrorCode;
+using RegistrySchema = OrleansLog.Schemas.Schema;
 
 namespace OrleansLog.Tests.Schemas;
 
@@ -26,7 +27,7 @@ public sealed class JsonSchemaSerializerTests
 
         Assert.Equal(new byte[] { 0, 0, 0, 0, 1 }, bytes[..5]);
         Assert.Equal("""{"id":42,"customer":"Ada"}""", Encoding.UTF8.GetString(bytes, 5, bytes.Length - 5));
-        Assert.Equal(new Order(42, "Ada"), new JsonSchemaDeserializer<Order>(CamelCase).Deserialize(bytes, isNull: false));
+        Assert.Equal(new Order(42, "Ada"), new JsonSchemaDeserializer<Order>(serializerOptions: CamelCase).Deserialize(bytes, isNull: false));
         Assert.Equal(["orders-value"], _grain.Subjects);
     }
 
@@ -81,5 +82,88 @@ public sealed class JsonSchemaSerializerTests
     {
         Assert.Null(new JsonSchemaSerializer<Order>(Registry, "orders").Serialize(null));
         Assert.Null(new JsonSchemaDeserializer<Order>().Deserialize([], isNull: true));
+    }
+
+    [Fact]
+    public async Task With_a_registry_the_deserializer_refuses_a_payload_that_does_not_conform_to_the_writers_schema()
+    {
+        var id = await Registry.RegisterSchemaAsync("orders-value", new RegistrySchema(OrderSchema, OrleansLog.Schemas.SchemaType.Json));
+        var conforming = Framed(id, """{"id":7,"customer":"Ada"}""");
+        var wrong = Framed(id, """{"id":"seven"}""");
+
+        Assert.Equal(new Order(7, "Ada"), new JsonSchemaDeserializer<Order>(Registry, CamelCase).Deserialize(conforming, isNull: false));
+        var error = Assert.Throws<SchemaSerializationException>(() => new JsonSchemaDeserializer<Order>(Registry, CamelCase).Deserialize(wrong, isNull: false));
+        Assert.Equal(ErrorCode.InvalidRecord, error.ErrorCode);
+        Assert.Contains($"does not conform to JSON Schema id {id}", error.Message);
+
+        // Without a registry nothing is checked (or asked): the payload is read as it is.
+        var calls = _grain.Calls;
+        Assert.Equal(new Order(0, null!), new JsonSchemaDeserializer<Order>(serializerOptions: CamelCase).Deserialize(Framed(id, """{"customer":null}"""), isNull: false));
+        Assert.Equal(calls, _grain.Calls);
+    }
+
+    [Fact]
+    public async Task Schemas_that_reference_other_subjects_validate_and_write_with_the_latest_version()
+    {
+        // customer.json refers to address.json, which refers to common/country.json: each by the name it was registered with.
+        var registry = Registry;
+        await registry.RegisterSchemaAsync("country", new RegistrySchema(CountrySchema, OrleansLog.Schemas.SchemaType.Json));
+        await registry.RegisterSchemaAsync(
+            "address", new RegistrySchema(AddressSchema, OrleansLog.Schemas.SchemaType.Json, [new("common/country.json", "country", 1)]));
+        var id = await registry.RegisterSchemaAsync(
+            "customers-value", new RegistrySchema(CustomerSchema, OrleansLog.Schemas.SchemaType.Json, [new("address.json", "address", 1)]));
+
+        var serializer = new JsonSchemaSerializer<Customer>(
+            registry, "customers", options: new() { AutoRegisterSchemas = false, UseLatestVersion = true, SerializerOptions = CamelCase });
+        var bytes = (await serializer.SerializeAsync(new Customer("Ada", new Address("London", "GB"))))!;
+        Assert.Equal(id, SchemaWireFormat.ReadSchemaId(bytes));
+        Assert.Equal(new Customer("Ada", new Address("London", "GB")), new JsonSchemaDeserializer<Customer>(registry, CamelCase).Deserialize(bytes, isNull: false));
+
+        // The referenced schemas are enforced: a country code of three letters breaks common/country.json's pattern, two levels down.
+        var error = await Assert.ThrowsAsync<SchemaSerializationException>(async () => await serializer.SerializeAsync(new Customer("Bo", new Address("Oslo", "NOR"))));
+        Assert.Equal(ErrorCode.InvalidRecord, error.ErrorCode);
+        var wrong = Framed(id, """{"name":"Bo","home":{"city":"Oslo","country":"NOR"}}""");
+        Assert.Throws<SchemaSerializationException>(() => new JsonSchemaDeserializer<Customer>(registry, CamelCase).Deserialize(wrong, isNull: false));
+    }
+
+    [Fact]
+    public async Task A_ref_that_names_no_reference_is_refused_with_the_names_there_are()
+    {
+        var id = await Registry.RegisterSchemaAsync("customers-value", new RegistrySchema(CustomerSchema, OrleansLog.Schemas.SchemaType.Json));
+
+        var error = Assert.Throws<SchemaSerializationException>(
+            () => new JsonSchemaDeserializer<Customer>(Registry, CamelCase).Deserialize(Framed(id, """{"name":"Ada"}"""), isNull: false));
+        Assert.Equal(ErrorCode.InvalidRecord, error.ErrorCode);
+        Assert.Contains($"Schema id {id} is not a JSON Schema document NJsonSchema can read", error.Message);
+        Assert.Contains("$ref 'address.json' names none of the schema's references (it has none)", error.Message);
+    }
+
+    [Fact]
+    public async Task An_Avro_schema_id_is_refused_by_the_validating_deserializer()
+    {
+        var id = await Registry.RegisterSchemaAsync("orders-value", new RegistrySchema("\"string\""));
+        var error = Assert.Throws<SchemaSerializationException>(() => new JsonSchemaDeserializer<Order>(Registry).Deserialize(Framed(id, "{}"), isNull: false));
+        Assert.Contains($"Schema id {id} is a AVRO schema, not JSON", error.Message);
+    }
+
+    private const string CountrySchema = """{"$schema":"http://json-schema.org/draft-07/schema#","type":"string","pattern":"^[A-Z]{2}$"}""";
+
+    private const string AddressSchema =
+        """{"$schema":"http://json-schema.org/draft-07/schema#","type":"object","properties":{"city":{"type":"string"},"country":{"$ref":"common/country.json"}},"required":["city","country"]}""";
+
+    private const string CustomerSchema =
+        """{"$schema":"http://json-schema.org/draft-07/schema#","title":"Customer","type":"object","properties":{"name":{"type":"string"},"home":{"$ref":"address.json"}},"required":["name"]}""";
+
+    public sealed record Address(string City, string Country);
+
+    public sealed record Customer(string Name, Address Home);
+
+    private static byte[] Framed(int id, string json)
+    {
+        var payload = Encoding.UTF8.GetBytes(json);
+        var data = new byte[SchemaWireFormat.HeaderLength + payload.Length];
+        SchemaWireFormat.WriteHeader(data, id);
+        payload.CopyTo(data, SchemaWireFormat.HeaderLength);
+        return data;
     }
 }
