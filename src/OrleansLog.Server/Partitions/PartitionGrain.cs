@@ -235,7 +235,7 @@ internal sealed class PartitionGrain : Grain, IPartitionGrain
         {
             if (_config.ValidatesSchemas)
             {
-                _schemaIds ??= new SchemaIdValidator(GrainFactory, _key.Topic, _time);
+                _schemaIds ??= new SchemaIdValidator(GrainFactory.GetGrain<Schemas.ISchemaRegistryGrain>(Schemas.ISchemaRegistryGrain.Key), _key.Topic, _time);
                 await _schemaIds.ValidateAsync(validated, _config);
                 ThrowIfUnavailable();
             }

@@ -15,7 +15,7 @@ namespace OrleansLog.Partitions;
 /// Ids the registry confirmed are remembered for <see cref="CacheLifetime"/>, so the registry grain is asked once per id and minute,
 /// not per record; a refused id is asked again next time, so registering it makes the next retry pass.
 /// </remarks>
-internal sealed class SchemaIdValidator(IGrainFactory grains, string topic, TimeProvider time)
+internal sealed class SchemaIdValidator(ISchemaRegistryGrain registry, string topic, TimeProvider time)
 {
     /// <summary>How long a confirmed id is trusted before the registry is asked again (a deleted version stops passing after this).</summary>
     public static readonly TimeSpan CacheLifetime = TimeSpan.FromMinutes(1);
@@ -25,7 +25,7 @@ internal sealed class SchemaIdValidator(IGrainFactory grains, string topic, Time
 
     private readonly HashSet<int> _keyIds = [];
     private readonly HashSet<int> _valueIds = [];
-    private long _cachedSince = long.MinValue;
+    private long _cachedSince = time.GetTimestamp();
 
     /// <summary>The subject a topic's keys are registered under.</summary>
     public string KeySubject { get; } = topic + "-key";
@@ -37,7 +37,7 @@ internal sealed class SchemaIdValidator(IGrainFactory grains, string topic, Time
     /// <exception cref="SchemaValidationException">A key or value lacks the prefix, or its id is not registered under the subject.</exception>
     public async ValueTask ValidateAsync(ValidatedBatches batches, TopicConfig config)
     {
-        if (time.GetTimestamp() - _cachedSince > CacheLifetime.TotalSeconds * time.TimestampFrequency)
+        if (time.GetElapsedTime(_cachedSince) > CacheLifetime)
         {
             _keyIds.Clear();
             _valueIds.Clear();
@@ -59,7 +59,6 @@ internal sealed class SchemaIdValidator(IGrainFactory grains, string topic, Time
             position += header.TotalSize;
         }
 
-        var registry = grains.GetGrain<ISchemaRegistryGrain>(ISchemaRegistryGrain.Key);
         foreach (var (id, isKey, where) in unknown)
         {
             var known = isKey ? _keyIds : _valueIds;
