@@ -257,6 +257,7 @@ public sealed class SchemaRegistryApiTests(KafkaBrokerFixture broker) : IDisposa
         // A body without "schema" is an empty schema, as Confluent's registry answers.
         await AssertErrorAsync(await SendAsync(HttpMethod.Post, $"/subjects/{fresh}/versions", new JsonObject { ["schemaType"] = "AVRO" }), 422, 42201);
         await AssertErrorAsync(await SendAsync(HttpMethod.Post, $"/subjects/{fresh}/versions", new JsonObject { ["schema"] = "{}", ["schemaType"] = "XML" }), 422, 42201);
+        await AssertErrorAsync(await SendAsync(HttpMethod.Post, $"/subjects/{fresh}/versions", new JsonObject { ["schema"] = "\"int\"", ["references"] = new JsonArray((JsonNode?)null) }), 422, 42201);
         using (var xml = new StringContent("<schema/>", Encoding.UTF8, "application/xml"))
         {
             await AssertErrorAsync(await _http.PostAsync(Url($"/subjects/{fresh}/versions"), xml), 415, 415);

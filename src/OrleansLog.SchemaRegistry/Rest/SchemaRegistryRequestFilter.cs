@@ -33,6 +33,11 @@ internal sealed partial class SchemaRegistryRequestFilter(SchemaRegistryListener
         {
             result = Failed(route, e.RegistryErrorCode, e.HttpStatus, e.Message);
         }
+        catch (BadHttpRequestException e)
+        {
+            // Kestrel's own refusals of the body: too large (413), cut short, and the like.
+            result = Failed(route, e.StatusCode, e.StatusCode, $"HTTP {e.StatusCode}: {e.Message}");
+        }
         catch (TimeoutException e)
         {
             LogFailed(http.Request.Method, route, e);

@@ -86,5 +86,7 @@ internal static class SchemaRegistryRequests
         new(
             body.Schema ?? string.Empty,
             ConfluentNames.ParseSchemaType(body.SchemaType),
-            body.References?.Select(r => new SchemaReference(r.Name ?? string.Empty, r.Subject ?? string.Empty, r.Version)).ToList());
+            body.References?.Select((r, i) => r is null
+                    ? throw new SchemaRegistryException(Codes.InvalidSchema, $"references[{i}] is null; each reference is {{\"name\", \"subject\", \"version\"}}.")
+                    : new SchemaReference(r.Name ?? string.Empty, r.Subject ?? string.Empty, r.Version)).ToList());
 }

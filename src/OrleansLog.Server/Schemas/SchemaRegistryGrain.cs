@@ -30,17 +30,7 @@ internal sealed partial class SchemaRegistryGrain(
     public async Task<RegisteredSchema> RegisterAsync(string subject, Schema schema, bool normalize = false, int? id = null, int? version = null)
     {
         ValidateSubject(subject);
-        var mode = ModeOf(subject);
-        if (mode == RegistryMode.ReadOnly)
-        {
-            throw new SchemaRegistryException(Codes.OperationNotPermitted, $"Subject '{subject}' is in READONLY mode; set its mode (or the registry's) to READWRITE to register.");
-        }
-
-        if ((id is not null || version is not null) && mode != RegistryMode.Import)
-        {
-            throw new SchemaRegistryException(Codes.OperationNotPermitted, $"A schema's id and version may only be given in IMPORT mode; subject '{subject}' is in {ConfluentNames.Of(mode)} mode.");
-        }
-
+        schema = PinLatest(schema);
         var parsed = Parse(schema);
         var text = normalize ? parsed.Normalized : parsed.Canonical;
         var identity = Identity(schema.Type, text, schema.References);
@@ -57,6 +47,29 @@ internal sealed partial class SchemaRegistryGrain(
             }
 
             return Registered(subject, live);
+        }
+
+        // A schema the subject already holds is answered in any mode (producers that auto-register keep working under READONLY); only a new
+        // version is a write. IMPORT takes only registrations that carry the source registry's id, so no producer takes an id meanwhile.
+        var mode = ModeOf(subject);
+        if (mode == RegistryMode.ReadOnly)
+        {
+            throw new SchemaRegistryException(Codes.OperationNotPermitted, $"Subject '{subject}' is in READONLY mode; set its mode (or the registry's) to READWRITE to register.");
+        }
+
+        if (mode == RegistryMode.Import && id is null)
+        {
+            throw new SchemaRegistryException(Codes.OperationNotPermitted, $"Subject '{subject}' is in IMPORT mode, which registers only schemas that carry their id (and version); set its mode to READWRITE to register new schemas.");
+        }
+
+        if ((id is not null || version is not null) && mode != RegistryMode.Import)
+        {
+            throw new SchemaRegistryException(Codes.OperationNotPermitted, $"A schema's id and version may only be given in IMPORT mode; subject '{subject}' is in {ConfluentNames.Of(mode)} mode.");
+        }
+
+        if (id is int.MaxValue || version is int.MaxValue)
+        {
+            throw new SchemaRegistryException(Codes.OperationNotPermitted, $"Id and version {int.MaxValue} cannot be imported: the registry numbers the next one after it.");
         }
 
         if (mode != RegistryMode.Import && existing is not null)
@@ -114,6 +127,7 @@ internal sealed partial class SchemaRegistryGrain(
     public Task<RegisteredSchema> LookUpAsync(string subject, Schema schema, bool normalize = false, bool deleted = false)
     {
         var subjectState = Subject(subject, deleted);
+        schema = PinLatest(schema);
         var parsed = Parse(schema);
         foreach (var text in normalize ? new[] { parsed.Normalized, parsed.Canonical } : [parsed.Canonical])
         {
@@ -143,7 +157,49 @@ internal sealed partial class SchemaRegistryGrain(
             && _byId[v.Id] is var stored
             && stored.Type == schema.Type
             && stored.References.SequenceEqual(schema.References)
-            && string.Equals(Parsed(v.Id).Normalized, parsed.Normalized, StringComparison.Ordinal));
+            && TryParsed(v.Id) is { } candidate
+            && string.Equals(candidate.Normalized, parsed.Normalized, StringComparison.Ordinal));
+
+    // A soft-deleted version whose references were since deleted for good no longer parses; it cannot match, and must not fail the search.
+    private ParsedSchema? TryParsed(int id)
+    {
+        try
+        {
+            return Parsed(id);
+        }
+        catch (SchemaRegistryException)
+        {
+            return null;
+        }
+    }
+
+    // Confluent drops a subject's own compatibility level and mode when its last live version is soft-deleted, so a subject registered
+    // again under the same name starts from the registry's settings.
+    private static void ForgetConfig(SubjectState subject)
+    {
+        subject.Compatibility = null;
+        subject.Mode = null;
+    }
+
+    /// <summary>
+    /// The schema with each reference to a subject's latest version (-1) pinned to that version's number, so an id always means the same
+    /// schemas, however the referenced subject grows later; a subject with no live version is left for <see cref="Resolve"/> to refuse.
+    /// </summary>
+    private Schema PinLatest(Schema schema)
+    {
+        if (!schema.References.Any(r => r.Version == ISchemaRegistryGrain.LatestVersion))
+        {
+            return schema;
+        }
+
+        return schema with
+        {
+            References = [.. schema.References.Select(r =>
+                r.Version == ISchemaRegistryGrain.LatestVersion && _subjects.GetValueOrDefault(r.Subject)?.Versions.FindLast(v => !v.Deleted) is { } latest
+                    ? r with { Version = latest.Version }
+                    : r)],
+        };
+    }
 
     public Task<string[]> GetSubjectsAsync(string? prefix = null, bool deleted = false)
     {
@@ -203,6 +259,7 @@ internal sealed partial class SchemaRegistryGrain(
             else
             {
                 subjectState.Versions.ForEach(v => v.Deleted = true);
+                ForgetConfig(subjectState);
             }
         });
 
@@ -243,6 +300,10 @@ internal sealed partial class SchemaRegistryGrain(
             else
             {
                 target.Deleted = true;
+                if (_subjects[subject].Versions.TrueForAll(v => v.Deleted))
+                {
+                    ForgetConfig(_subjects[subject]);
+                }
             }
         });
 
@@ -379,11 +440,12 @@ internal sealed partial class SchemaRegistryGrain(
             ValidateSubject(subject);
         }
 
-        if (mode == RegistryMode.Import && !force)
+        // Only a switch into IMPORT is checked: importers set the mode again when they restart, and soft-deleted versions do not count.
+        if (mode == RegistryMode.Import && !force && (subject is null ? state.State.Mode : ModeOf(subject)) != RegistryMode.Import)
         {
             var holdsSchemas = subject is null
-                ? _subjects.Values.Any(s => s.Versions.Count > 0)
-                : _subjects.GetValueOrDefault(subject)?.Versions.Count > 0;
+                ? _subjects.Values.Any(s => s.Versions.Exists(v => !v.Deleted))
+                : _subjects.GetValueOrDefault(subject)?.Versions.Exists(v => !v.Deleted) == true;
             if (holdsSchemas)
             {
                 throw new SchemaRegistryException(Codes.OperationNotPermitted, $"Cannot switch {(subject is null ? "the registry" : $"subject '{subject}'")} to IMPORT mode while it holds schemas; delete them or pass force=true.");
@@ -442,7 +504,7 @@ internal sealed partial class SchemaRegistryGrain(
                 LogWriteFailed(reload);
             }
 
-            throw new SchemaRegistryException(Codes.StoreError, $"The schema registry could not write its state to storage ({e.GetType().Name}: {e.Message}); nothing was changed. Retry.");
+            throw new SchemaRegistryException(Codes.StoreError, $"The schema registry could not write its state to storage ({e.GetType().Name}: {e.Message}); it may or may not have been applied: look it up, then retry.");
         }
         finally
         {

@@ -141,19 +141,66 @@ public sealed class SchemaRegistryGrainTests(LogClusterFixture fixture)
     public async Task Readonly_mode_refuses_writes_and_import_mode_keeps_the_given_id_and_version()
     {
         var subject = NewSubject("modes");
+        var first = await _registry.RegisterAsync(subject, new Schema(UserV1));
         await _registry.SetModeAsync(subject, RegistryMode.ReadOnly);
-        var refused = await Assert.ThrowsAsync<SchemaRegistryException>(() => _registry.RegisterAsync(subject, new Schema(UserV1)));
+        var refused = await Assert.ThrowsAsync<SchemaRegistryException>(() => _registry.RegisterAsync(subject, new Schema(UserV2)));
         Assert.Equal(Codes.OperationNotPermitted, refused.RegistryErrorCode);
 
+        // A schema the subject holds already is a look-up, answered in any mode: producers that auto-register keep producing.
+        Assert.Equal(first, await _registry.RegisterAsync(subject, new Schema(UserV1)));
+
+        // Switching a subject that holds live schemas into IMPORT needs force; once there, setting IMPORT again does not.
+        var notEmpty = await Assert.ThrowsAsync<SchemaRegistryException>(() => _registry.SetModeAsync(subject, RegistryMode.Import));
+        Assert.Equal(Codes.OperationNotPermitted, notEmpty.RegistryErrorCode);
+        await _registry.SetModeAsync(subject, RegistryMode.Import, force: true);
         await _registry.SetModeAsync(subject, RegistryMode.Import);
+
+        // IMPORT registers only what carries the source registry's id, so no producer takes an id while a copy runs.
+        var withoutId = await Assert.ThrowsAsync<SchemaRegistryException>(() => _registry.RegisterAsync(subject, new Schema(UserV2)));
+        Assert.Equal(Codes.OperationNotPermitted, withoutId.RegistryErrorCode);
         var id = 1_000_000 + Random.Shared.Next(1_000_000);
         var imported = await _registry.RegisterAsync(subject, new Schema("""{"type":"record","name":"Imported","fields":[]}"""), id: id, version: 7);
         Assert.Equal((id, 7), (imported.Id, imported.Version));
+        var overflow = await Assert.ThrowsAsync<SchemaRegistryException>(
+            () => _registry.RegisterAsync(subject, new Schema("""{"type":"record","name":"Last","fields":[]}"""), id: int.MaxValue, version: 8));
+        Assert.Equal(Codes.OperationNotPermitted, overflow.RegistryErrorCode);
 
         Assert.Equal(RegistryMode.Import, await _registry.DeleteModeAsync(subject));
         Assert.Equal(await _registry.GetModeAsync(), await _registry.GetModeAsync(subject));
         var given = await Assert.ThrowsAsync<SchemaRegistryException>(() => _registry.RegisterAsync(subject, new Schema(UserV1), id: id + 1));
         Assert.Equal(Codes.OperationNotPermitted, given.RegistryErrorCode);
+    }
+
+    [Fact]
+    public async Task Soft_deleting_a_subjects_last_version_drops_its_own_level_and_mode()
+    {
+        var subject = NewSubject("forget");
+        await _registry.RegisterAsync(subject, new Schema(UserV1));
+        await _registry.SetCompatibilityAsync(subject, CompatibilityLevel.None);
+        await _registry.SetModeAsync(subject, RegistryMode.ReadWrite);
+
+        await _registry.DeleteVersionAsync(subject, 1);
+
+        // Registered again, the subject follows the registry's level and mode, as in Confluent's registry.
+        var level = await Assert.ThrowsAsync<SchemaRegistryException>(() => _registry.GetCompatibilityAsync(subject, defaultToGlobal: false));
+        Assert.Equal(Codes.SubjectCompatibilityNotConfigured, level.RegistryErrorCode);
+        var mode = await Assert.ThrowsAsync<SchemaRegistryException>(() => _registry.GetModeAsync(subject, defaultToGlobal: false));
+        Assert.Equal(Codes.SubjectModeNotConfigured, mode.RegistryErrorCode);
+    }
+
+    [Fact]
+    public async Task A_reference_to_the_latest_version_is_pinned_to_that_version_when_registered()
+    {
+        var (address, customer) = (NewSubject("address"), NewSubject("customer"));
+        await _registry.RegisterAsync(address, new Schema("""{"type":"record","name":"Address","namespace":"pinned","fields":[{"name":"city","type":"string"}]}"""));
+        var registered = await _registry.RegisterAsync(
+            customer,
+            new Schema("""{"type":"record","name":"Customer","namespace":"pinned","fields":[{"name":"home","type":"Address"}]}""", references: [new("pinned.Address", address, ISchemaRegistryGrain.LatestVersion)]));
+
+        // A later version of the referenced subject does not change what the id means.
+        await _registry.RegisterAsync(address, new Schema("""{"type":"record","name":"Address","namespace":"pinned","fields":[{"name":"city","type":"string"},{"name":"zip","type":"string","default":""}]}"""));
+        Assert.Equal([new SchemaReference("pinned.Address", address, 1)], (await _registry.GetSchemaAsync(registered.Id)).References);
+        Assert.Equal(registered.Id, (await _registry.LookUpAsync(customer, (await _registry.GetSchemaAsync(registered.Id)) with { })).Id);
     }
 
     [Fact]
