@@ -57,11 +57,17 @@ public sealed class SchemaRegistryClient
 
     /// <summary>
     /// Version <paramref name="version"/> of <paramref name="subject"/>, soft-deleted or not (a reference keeps naming a version after its soft
-    /// delete, and records written with it stay readable); cached, as a numbered version never changes.
+    /// delete, and records written with it stay readable); cached, as a numbered version never changes. <see cref="ISchemaRegistryGrain.LatestVersion"/>
+    /// (-1, which a reference registered before the registry pinned such references may still hold) asks for the latest live version, uncached.
     /// </summary>
     public Task<RegisteredSchema> GetVersionAsync(string subject, int version, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(subject);
+        if (version == ISchemaRegistryGrain.LatestVersion)
+        {
+            return GetLatestSchemaAsync(subject, cancellationToken);
+        }
+
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(version);
         return GetOrLoadAsync(_versions, (Subject: subject, Version: version), key => _grain.GetVersionAsync(key.Subject, key.Version, deleted: true), cancellationToken);
     }
@@ -88,7 +94,9 @@ public sealed class SchemaRegistryClient
         CancellationToken cancellationToken)
         where TKey : notnull
     {
-        var entry = cache.GetOrAdd(key, static (k, load) => new Lazy<Task<TValue>>(() => load(k)), load);
+        // The load is wrapped in a task of its own, so one that throws before its first await fails that task instead of Lazy, which would
+        // keep rethrowing the exception for the key.
+        var entry = cache.GetOrAdd(key, static (k, load) => new Lazy<Task<TValue>>(() => Task.Run(() => load(k))), load);
         var task = entry.Value;
         try
         {

@@ -83,7 +83,9 @@ public sealed class AvroDeserializer<T> : IDeserializer<T>
         {
             return AvroBuffers.Read(payload, reader, static (r, decoder) => r.Read(default!, decoder));
         }
-        catch (Exception e) when (e is AvroException or EndOfStreamException or InvalidCastException)
+        // Apache.Avro meets corrupt bytes with whatever its reader trips on (an index out of range for a bad union branch, an I/O error for a
+        // negative length...): all of it means the payload does not read.
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
         {
             throw new SchemaSerializationException(
                 Errors.ErrorCode.CorruptMessage,

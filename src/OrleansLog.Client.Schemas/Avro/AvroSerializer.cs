@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Avro;
 using Avro.Generic;
 using Avro.IO;
@@ -26,8 +27,10 @@ public sealed class AvroSerializer<T> : ISerializer<T>
     private readonly AvroSerializerOptions _options;
     private readonly Schema? _schema;
 
-    // Keyed by the schema object: records built from one parsed schema share it, and reference lookups cost nothing per record.
-    private readonly ConcurrentDictionary<Schema, WriterState> _writers = new(ReferenceEqualityComparer.Instance);
+    // Records built from one parsed schema share its object, so the per-record lookup is by reference (weakly held: schema objects a producer
+    // parses per record come and go); behind it, writers are kept once per schema text, as Confluent's serializer keys them.
+    private readonly ConditionalWeakTable<Schema, WriterState> _writers = [];
+    private readonly ConcurrentDictionary<string, WriterState> _writersByText = new(StringComparer.Ordinal);
 
     /// <summary>Creates the serializer for the <paramref name="component"/> (key or value) of records of <paramref name="topic"/>.</summary>
     public AvroSerializer(SchemaRegistryClient registry, string topic, MessageComponent component = MessageComponent.Value, AvroSerializerOptions? options = null)
@@ -95,7 +98,9 @@ public sealed class AvroSerializer<T> : ISerializer<T>
         {
             return AvroBuffers.Write(writer.SchemaId, writer.Writer, value, static (w, v, encoder) => w.Write(v, encoder));
         }
-        catch (AvroException e)
+        // Apache.Avro converts logical types with plain casts: a decimal field holding a .NET decimal, a timestamp holding a long, fail with
+        // the cast's exception rather than an AvroException.
+        catch (Exception e) when (e is AvroException or InvalidCastException or ArgumentException or OverflowException or IndexOutOfRangeException or NullReferenceException)
         {
             throw new SchemaSerializationException(
                 Errors.ErrorCode.InvalidRecord,
@@ -113,6 +118,12 @@ public sealed class AvroSerializer<T> : ISerializer<T>
             return known;
         }
 
+        var text = schema.ToString();
+        if (_writersByText.TryGetValue(text, out known))
+        {
+            return _writers.GetValue(schema, _ => known);
+        }
+
         var subject = SubjectNames.Of(_options.SubjectNameStrategy, _topic, _component, AvroSchemas.NameOf(schema));
         int id;
         var writerSchema = schema;
@@ -125,14 +136,15 @@ public sealed class AvroSerializer<T> : ISerializer<T>
         else
         {
             // Confluent registers the schema's JSON as Apache.Avro prints it; the same text here means the same subject version and id.
-            var registered = new RegistrySchema(schema.ToString());
+            var registered = new RegistrySchema(text);
             id = _options.AutoRegisterSchemas
                 ? await _registry.RegisterSchemaAsync(subject, registered, _options.NormalizeSchemas, cancellationToken).ConfigureAwait(false)
                 : await _registry.GetSchemaIdAsync(subject, registered, _options.NormalizeSchemas, cancellationToken).ConfigureAwait(false);
         }
 
         DatumWriter<T> datumWriter = _schema is null ? new GenericDatumWriter<T>(writerSchema) : new SpecificDatumWriter<T>(writerSchema);
-        return _writers.GetOrAdd(schema, new WriterState(id, subject, datumWriter));
+        var state = _writersByText.GetOrAdd(text, new WriterState(id, subject, datumWriter));
+        return _writers.GetValue(schema, _ => state);
     }
 
     private sealed record WriterState(int SchemaId, string Subject, DatumWriter<T> Writer);

@@ -31,6 +31,7 @@ public sealed class JsonSchemaSerializer<T> : ISerializer<T>
     private readonly MessageComponent _component;
     private readonly JsonSchemaSerializerOptions _options;
     private readonly SemaphoreSlim _initializing = new(1, 1);
+    private readonly JsonWriterOptions _writerOptions;
     private volatile State? _state;
 
     /// <summary>Creates the serializer for the <paramref name="component"/> (key or value) of records of <paramref name="topic"/>.</summary>
@@ -44,6 +45,8 @@ public sealed class JsonSchemaSerializer<T> : ISerializer<T>
         _registry = registry;
         _topic = topic;
         _component = component;
+        var serializerOptions = _options.SerializerOptions ?? JsonSerializerOptions.Default;
+        _writerOptions = new JsonWriterOptions { Encoder = serializerOptions.Encoder, Indented = serializerOptions.WriteIndented, MaxDepth = serializerOptions.MaxDepth };
     }
 
     /// <summary>Parses or generates the schema and finds its id, so the first <see cref="Serialize"/> does not wait for the registry.</summary>
@@ -80,10 +83,13 @@ public sealed class JsonSchemaSerializer<T> : ISerializer<T>
         buffer.ResetWrittenCount();
         SchemaWireFormat.WriteHeader(buffer.GetSpan(SchemaWireFormat.HeaderLength), state.SchemaId);
         buffer.Advance(SchemaWireFormat.HeaderLength);
+        // A writer's own options decide escaping and indentation, whatever the serializer options say, so the thread's writer is
+        // replaced when this serializer's differ from the ones it was made with.
         var writer = t_writer;
-        if (writer is null)
+        if (writer is null || !SameWriterOptions(writer.Options, _writerOptions))
         {
-            writer = t_writer = new Utf8JsonWriter(buffer);
+            writer?.Dispose();
+            writer = t_writer = new Utf8JsonWriter(buffer, _writerOptions);
         }
         else
         {
@@ -152,6 +158,9 @@ public sealed class JsonSchemaSerializer<T> : ISerializer<T>
             : await _registry.GetSchemaIdAsync(subject, registered, _options.NormalizeSchemas, cancellationToken).ConfigureAwait(false);
         return new State(id, subject, schema);
     }
+
+    private static bool SameWriterOptions(JsonWriterOptions a, JsonWriterOptions b) =>
+        ReferenceEquals(a.Encoder, b.Encoder) && a.Indented == b.Indented && a.MaxDepth == b.MaxDepth;
 
     private sealed record State(int SchemaId, string Subject, JsonSchema Schema);
 }

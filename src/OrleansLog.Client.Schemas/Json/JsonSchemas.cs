@@ -38,21 +38,23 @@ internal static class JsonSchemas
     public static Task<JsonSchema> ParseAsync(string text, string what, CancellationToken cancellationToken) =>
         ParseAsync(text, NoReferences, what, cancellationToken);
 
+    // Each referenced version is fetched and parsed once, however many schemas reference it, but every name it is referenced by is bound to
+    // it: two schemas may $ref one version as "address.json" and "addr.json".
     private static async Task AddReferencesAsync(
-        SchemaRegistryClient registry, IReadOnlyList<SchemaReference> references, Dictionary<string, JsonSchema> parsed, HashSet<(string, int)> added, string what, CancellationToken cancellationToken)
+        SchemaRegistryClient registry, IReadOnlyList<SchemaReference> references, Dictionary<string, JsonSchema> parsed, Dictionary<(string, int), JsonSchema> versions, string what, CancellationToken cancellationToken)
     {
         foreach (var reference in references)
         {
-            if (!added.Add((reference.Subject, reference.Version)))
+            if (!versions.TryGetValue((reference.Subject, reference.Version), out var schema))
             {
-                continue;
+                var referenced = await registry.GetVersionAsync(reference.Subject, reference.Version, cancellationToken).ConfigureAwait(false);
+                var which = $"{what} references {reference.Subject} version {reference.Version} ('{reference.Name}'), which";
+                ThrowIfNotJson(referenced.Schema, which);
+                await AddReferencesAsync(registry, referenced.Schema.References, parsed, versions, what, cancellationToken).ConfigureAwait(false);
+                schema = versions[(reference.Subject, reference.Version)] = await ParseAsync(referenced.Schema.Text, parsed, which, cancellationToken).ConfigureAwait(false);
             }
 
-            var referenced = await registry.GetVersionAsync(reference.Subject, reference.Version, cancellationToken).ConfigureAwait(false);
-            var which = $"{what} references {reference.Subject} version {reference.Version} ('{reference.Name}'), which";
-            ThrowIfNotJson(referenced.Schema, which);
-            await AddReferencesAsync(registry, referenced.Schema.References, parsed, added, what, cancellationToken).ConfigureAwait(false);
-            parsed[reference.Name] = await ParseAsync(referenced.Schema.Text, parsed, which, cancellationToken).ConfigureAwait(false);
+            parsed[reference.Name] = schema;
         }
     }
 

@@ -264,6 +264,46 @@ public sealed class AvroSerializerTests
         Assert.Contains("Undefined name: Country", error.Message);
     }
 
+    [Fact]
+    public async Task A_corrupt_payload_is_refused_as_corrupt_whatever_Avro_trips_on()
+    {
+        var id = await Registry.RegisterSchemaAsync("u-value", new RegistrySchema("""["null","string"]"""));
+        var data = new byte[SchemaWireFormat.HeaderLength + 1];
+        SchemaWireFormat.WriteHeader(data, id);
+        data[^1] = 6; // union branch 3 of a two-branch union
+
+        var error = Assert.Throws<SchemaSerializationException>(() => new AvroDeserializer<GenericRecord>(Registry).Deserialize(data, isNull: false));
+        Assert.Equal(ErrorCode.CorruptMessage, error.ErrorCode);
+        Assert.Contains($"writer schema id {id}", error.Message);
+    }
+
+    [Fact]
+    public void A_value_that_does_not_fit_a_logical_type_is_refused_as_an_invalid_record()
+    {
+        var schema = (RecordSchema)Schema.Parse(
+            """{"type":"record","name":"Price","fields":[{"name":"amount","type":{"type":"bytes","logicalType":"decimal","precision":10,"scale":2}}]}""");
+        var price = new GenericRecord(schema);
+        price.Add("amount", 12.34m); // Avro's generic writer wants an AvroDecimal
+
+        var error = Assert.Throws<SchemaSerializationException>(() => new AvroSerializer<GenericRecord>(Registry, "prices").Serialize(price));
+        Assert.Equal(ErrorCode.InvalidRecord, error.ErrorCode);
+    }
+
+    [Fact]
+    public void Records_of_schemas_parsed_again_for_each_record_share_one_writer_and_one_registration()
+    {
+        var serializer = new AvroSerializer<GenericRecord>(Registry, "orders");
+        for (var i = 0; i < 50; i++)
+        {
+            var record = new GenericRecord((RecordSchema)Schema.Parse(OrderSchema));
+            record.Add("id", i);
+            record.Add("customer", "c");
+            Assert.Equal(1, SchemaWireFormat.ReadSchemaId(serializer.Serialize(record)));
+        }
+
+        Assert.Equal(1, _grain.Calls);
+    }
+
     private static T? RoundTrip<T>(SchemaRegistryClient registry, T value) =>
         new AvroDeserializer<T>(registry).Deserialize(new AvroSerializer<T>(registry, "primitives-" + typeof(T).Name).Serialize(value), isNull: false);
 

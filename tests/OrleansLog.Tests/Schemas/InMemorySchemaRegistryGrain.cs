@@ -120,7 +120,23 @@ internal sealed class InMemorySchemaRegistryGrain : ISchemaRegistryGrain
 
     public Task<RegistryMode> DeleteModeAsync(string subject) => throw new NotSupportedException();
 
-    public Task<bool> IsRegisteredAsync(string subject, int id) => throw new NotSupportedException();
+    public async Task<bool> IsRegisteredAsync(string subject, int id)
+    {
+        await EnterAsync();
+        lock (_lock)
+        {
+            return _subjects.TryGetValue(subject, out var versions) && versions.Contains(id);
+        }
+    }
+
+    /// <summary>Takes <paramref name="id"/> out of <paramref name="subject"/>, as a version's delete does.</summary>
+    public void Remove(string subject, int id)
+    {
+        lock (_lock)
+        {
+            _subjects[subject].Remove(id);
+        }
+    }
 
     private static TaskCompletionSource CompletedGate()
     {

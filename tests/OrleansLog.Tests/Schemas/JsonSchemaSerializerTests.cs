@@ -146,6 +146,43 @@ public sealed class JsonSchemaSerializerTests
         Assert.Contains($"Schema id {id} is a AVRO schema, not JSON", error.Message);
     }
 
+    [Fact]
+    public async Task One_referenced_version_may_be_named_differently_by_two_schemas()
+    {
+        // customer.json names the address "address.json"; the order schema names the same version "addr.json" and references customer.json.
+        var registry = Registry;
+        await registry.RegisterSchemaAsync("country", new RegistrySchema(CountrySchema, OrleansLog.Schemas.SchemaType.Json));
+        await registry.RegisterSchemaAsync(
+            "address", new RegistrySchema(AddressSchema, OrleansLog.Schemas.SchemaType.Json, [new("common/country.json", "country", 1)]));
+        await registry.RegisterSchemaAsync(
+            "customer", new RegistrySchema(CustomerSchema, OrleansLog.Schemas.SchemaType.Json, [new("address.json", "address", 1)]));
+        const string OrderWithCustomer =
+            """{"type":"object","properties":{"buyer":{"$ref":"customer.json"},"shipTo":{"$ref":"addr.json"}},"required":["buyer","shipTo"]}""";
+        var id = await registry.RegisterSchemaAsync(
+            "orders-value", new RegistrySchema(OrderWithCustomer, OrleansLog.Schemas.SchemaType.Json, [new("customer.json", "customer", 1), new("addr.json", "address", 1)]));
+
+        var payload = Framed(id, """{"buyer":{"name":"Ada","home":{"city":"London","country":"GB"}},"shipTo":{"city":"Leeds","country":"GB"}}""");
+        var read = new JsonSchemaDeserializer<JsonElement>(registry).Deserialize(payload, isNull: false);
+        Assert.Equal("Leeds", read.GetProperty("shipTo").GetProperty("city").GetString());
+        var wrong = Framed(id, """{"buyer":{"name":"Ada"},"shipTo":{"city":"Leeds","country":"gb"}}""");
+        Assert.Throws<SchemaSerializationException>(() => new JsonSchemaDeserializer<JsonElement>(registry).Deserialize(wrong, isNull: false));
+    }
+
+    [Fact]
+    public void The_serializer_options_encoder_and_indentation_decide_the_bytes_written()
+    {
+        var relaxed = new JsonSerializerOptions(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        var plain = new JsonSchemaSerializer<Order>(Registry, "orders", options: new() { Schema = OrderSchema, SerializerOptions = CamelCase });
+        var raw = new JsonSchemaSerializer<Order>(Registry, "orders", options: new() { Schema = OrderSchema, SerializerOptions = relaxed });
+
+        // One thread, both serializers in turn: each writes with its own options.
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal("""{"id":1,"customer":"caf\u00E9 \u003Cb\u003E"}""", Encoding.UTF8.GetString(plain.Serialize(new Order(1, "café <b>"))!.AsSpan(5)));
+            Assert.Equal("""{"id":1,"customer":"café <b>"}""", Encoding.UTF8.GetString(raw.Serialize(new Order(1, "café <b>"))!.AsSpan(5)));
+        }
+    }
+
     private const string CountrySchema = """{"$schema":"http://json-schema.org/draft-07/schema#","type":"string","pattern":"^[A-Z]{2}$"}""";
 
     private const string AddressSchema =

@@ -79,4 +79,22 @@ public sealed class SchemaRegistryClientTests
         Assert.Equal(1, await waiting);
         Assert.Equal(1, grain.Calls);
     }
+
+    [Fact]
+    public async Task A_numbered_version_is_cached_and_the_latest_is_asked_for_each_time()
+    {
+        var grain = new InMemorySchemaRegistryGrain();
+        var client = new SchemaRegistryClient(grain);
+        await grain.RegisterAsync("s", new OrleansLog.Schemas.Schema("\"int\""));
+        await grain.RegisterAsync("s", new OrleansLog.Schemas.Schema("\"long\""));
+        var calls = grain.Calls;
+
+        Assert.Equal(1, (await client.GetVersionAsync("s", 1)).Version);
+        Assert.Equal(1, (await client.GetVersionAsync("s", 1)).Version);
+        Assert.Equal(calls + 1, grain.Calls);
+        Assert.Equal(2, (await client.GetVersionAsync("s", OrleansLog.Schemas.ISchemaRegistryGrain.LatestVersion)).Version);
+        Assert.Equal(2, (await client.GetVersionAsync("s", OrleansLog.Schemas.ISchemaRegistryGrain.LatestVersion)).Version);
+        Assert.Equal(calls + 3, grain.Calls);
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => client.GetVersionAsync("s", 0));
+    }
 }
