@@ -121,13 +121,23 @@ internal sealed class CommandContext(CliConsole console, GlobalOptions globals, 
 
     /// <summary>Sets <paramref name="command"/>'s action to connect, run <paramref name="action"/>, and turn failures into one line on stderr.</summary>
     public void SetAction(Command command, Func<ParseResult, ClusterConnection, CancellationToken, Task<int>> action) =>
+        SetAction(command, static (_, _) => Task.FromResult(true), (parse, _, connection, cancellationToken) => action(parse, connection, cancellationToken));
+
+    /// <summary>
+    /// Sets <paramref name="command"/>'s action to read and check its input first (<paramref name="read"/>: arguments that need more than the
+    /// parser's checks, files), so a wrong command line exits 2 at once instead of after waiting for a cluster, then to connect and run
+    /// <paramref name="action"/> with what was read; failures become one line on stderr.
+    /// </summary>
+    public void SetAction<TInput>(
+        Command command, Func<ParseResult, CancellationToken, Task<TInput>> read, Func<ParseResult, TInput, ClusterConnection, CancellationToken, Task<int>> action) =>
         command.SetAction(async (parse, cancellationToken) =>
         {
             var verbose = parse.GetValue(Globals.Verbose);
             try
             {
+                var input = await read(parse, cancellationToken);
                 await using var connection = client is not null ? new ClusterConnection(client) : await ClusterConnection.ConnectAsync(Globals.Read(parse), cancellationToken);
-                return await action(parse, connection, cancellationToken);
+                return await action(parse, input, connection, cancellationToken);
             }
             catch (Exception e)
             {

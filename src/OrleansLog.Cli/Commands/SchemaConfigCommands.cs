@@ -99,14 +99,20 @@ internal static class SchemaConfigCommands
         {
             target,
         };
-        context.SetAction(command, async (parse, connection, cancellationToken) =>
-        {
-            var (subject, value) = Split(parse.GetRequiredValue(target));
-            var level = Parse(ConfluentNames.ParseCompatibility, value);
-            await SchemasCommand.Registry(connection).SetCompatibilityAsync(subject, level).WaitAsync(cancellationToken);
-            await context.Console.Out.WriteLineAsync($"Compatibility of {Scope(subject)} is {ConfluentNames.Of(level)}.");
-            return ExitCodes.Success;
-        });
+        context.SetAction(
+            command,
+            (parse, _) =>
+            {
+                var (subject, value) = Split(parse.GetRequiredValue(target));
+                return Task.FromResult((Subject: subject, Level: Parse(ConfluentNames.ParseCompatibility, value)));
+            },
+            async (parse, read, connection, cancellationToken) =>
+            {
+                var (subject, level) = read;
+                await SchemasCommand.Registry(connection).SetCompatibilityAsync(subject, level).WaitAsync(cancellationToken);
+                await context.Console.Out.WriteLineAsync($"Compatibility of {Scope(subject)} is {ConfluentNames.Of(level)}.");
+                return ExitCodes.Success;
+            });
         return command;
     }
 
@@ -173,14 +179,20 @@ internal static class SchemaConfigCommands
         {
             target, force,
         };
-        context.SetAction(command, async (parse, connection, cancellationToken) =>
-        {
-            var (subject, value) = Split(parse.GetRequiredValue(target));
-            var mode = Parse(ConfluentNames.ParseMode, value);
-            await SchemasCommand.Registry(connection).SetModeAsync(subject, mode, parse.GetValue(force)).WaitAsync(cancellationToken);
-            await context.Console.Out.WriteLineAsync($"Mode of {Scope(subject)} is {ConfluentNames.Of(mode)}.");
-            return ExitCodes.Success;
-        });
+        context.SetAction(
+            command,
+            (parse, _) =>
+            {
+                var (subject, value) = Split(parse.GetRequiredValue(target));
+                return Task.FromResult((Subject: subject, Mode: Parse(ConfluentNames.ParseMode, value)));
+            },
+            async (parse, read, connection, cancellationToken) =>
+            {
+                var (subject, mode) = read;
+                await SchemasCommand.Registry(connection).SetModeAsync(subject, mode, parse.GetValue(force)).WaitAsync(cancellationToken);
+                await context.Console.Out.WriteLineAsync($"Mode of {Scope(subject)} is {ConfluentNames.Of(mode)}.");
+                return ExitCodes.Success;
+            });
         return command;
     }
 

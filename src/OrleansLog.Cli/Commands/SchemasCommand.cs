@@ -93,70 +93,78 @@ internal static class SchemasCommand
         {
             subject, version, id, deleted, raw, json,
         };
-        context.SetAction(command, async (parse, connection, cancellationToken) =>
-        {
-            var name = parse.GetValue(subject);
-            var schemaId = parse.GetValue(id);
-            var versionText = parse.GetValue(version);
-            if ((name is null) == (schemaId is null))
+        context.SetAction(
+            command,
+            (parse, _) =>
             {
-                throw new CliException("Give a subject or --id N (not both).", ExitCodes.Usage);
-            }
-
-            if (schemaId is not null && versionText is not null)
-            {
-                throw new CliException("--version goes with a subject; a schema id names one schema already.", ExitCodes.Usage);
-            }
-
-            if (parse.GetValue(raw) && parse.GetValue(json))
-            {
-                throw new CliException("--raw and --json are two different outputs; give one.", ExitCodes.Usage);
-            }
-
-            var registry = Registry(connection);
-            Schema schema;
-            string header;
-            object document;
-            if (schemaId is { } wanted)
-            {
-                schema = await registry.GetSchemaAsync(wanted).WaitAsync(cancellationToken);
-                var holders = await registry.GetSchemaVersionsAsync(wanted, parse.GetValue(deleted)).WaitAsync(cancellationToken);
-                var subjects = holders.Length == 0 ? "none" : string.Join(", ", holders.Select(h => $"{h.Subject}:{h.Version}"));
-                header = $"Id: {wanted}  Type: {ConfluentNames.Of(schema.Type)}  Subjects: {subjects}  References: {SchemaInput.Describe(schema.References)}";
-                document = new
+                var name = parse.GetValue(subject);
+                var schemaId = parse.GetValue(id);
+                var versionText = parse.GetValue(version);
+                if ((name is null) == (schemaId is null))
                 {
-                    id = wanted,
-                    schemaType = ConfluentNames.Of(schema.Type),
-                    subjects = holders.Select(h => new { subject = h.Subject, version = h.Version }),
-                    references = References(schema),
-                    schema = schema.Text,
-                };
-            }
-            else
-            {
-                var found = await registry.GetVersionAsync(name!, SchemaInput.ParseVersion(versionText ?? "latest"), parse.GetValue(deleted)).WaitAsync(cancellationToken);
-                schema = found.Schema;
-                header = $"Subject: {found.Subject}  Version: {found.Version}  Id: {found.Id}  Type: {ConfluentNames.Of(schema.Type)}  References: {SchemaInput.Describe(schema.References)}";
-                document = ToJson(found, withText: true);
-            }
+                    throw new CliException("Give a subject or --id N (not both).", ExitCodes.Usage);
+                }
 
-            if (parse.GetValue(raw))
-            {
-                await context.Console.Out.WriteLineAsync(schema.Text);
-            }
-            else if (parse.GetValue(json))
-            {
-                await context.Console.Out.WriteLineAsync(JsonSerializer.Serialize(document, s_json));
-            }
-            else
-            {
-                await context.Console.Out.WriteLineAsync(header);
-                await context.Console.Out.WriteLineAsync();
-                await context.Console.Out.WriteLineAsync(SchemaInput.Pretty(schema));
-            }
+                if (schemaId is not null && versionText is not null)
+                {
+                    throw new CliException("--version goes with a subject; a schema id names one schema already.", ExitCodes.Usage);
+                }
 
-            return ExitCodes.Success;
-        });
+                if (parse.GetValue(raw) && parse.GetValue(json))
+                {
+                    throw new CliException("--raw and --json are two different outputs; give one.", ExitCodes.Usage);
+                }
+
+                return Task.FromResult(SchemaInput.ParseVersion(versionText ?? "latest"));
+            },
+            async (parse, wantedVersion, connection, cancellationToken) =>
+            {
+                var name = parse.GetValue(subject);
+                var schemaId = parse.GetValue(id);
+                var registry = Registry(connection);
+                Schema schema;
+                string header;
+                object document;
+                if (schemaId is { } wanted)
+                {
+                    schema = await registry.GetSchemaAsync(wanted).WaitAsync(cancellationToken);
+                    var holders = await registry.GetSchemaVersionsAsync(wanted, parse.GetValue(deleted)).WaitAsync(cancellationToken);
+                    var subjects = holders.Length == 0 ? "none" : string.Join(", ", holders.Select(h => $"{h.Subject}:{h.Version}"));
+                    header = $"Id: {wanted}  Type: {ConfluentNames.Of(schema.Type)}  Subjects: {subjects}  References: {SchemaInput.Describe(schema.References)}";
+                    document = new
+                    {
+                        id = wanted,
+                        schemaType = ConfluentNames.Of(schema.Type),
+                        subjects = holders.Select(h => new { subject = h.Subject, version = h.Version }),
+                        references = References(schema),
+                        schema = schema.Text,
+                    };
+                }
+                else
+                {
+                    var found = await registry.GetVersionAsync(name!, wantedVersion, parse.GetValue(deleted)).WaitAsync(cancellationToken);
+                    schema = found.Schema;
+                    header = $"Subject: {found.Subject}  Version: {found.Version}  Id: {found.Id}  Type: {ConfluentNames.Of(schema.Type)}  References: {SchemaInput.Describe(schema.References)}";
+                    document = ToJson(found, withText: true);
+                }
+
+                if (parse.GetValue(raw))
+                {
+                    await context.Console.Out.WriteLineAsync(schema.Text);
+                }
+                else if (parse.GetValue(json))
+                {
+                    await context.Console.Out.WriteLineAsync(JsonSerializer.Serialize(document, s_json));
+                }
+                else
+                {
+                    await context.Console.Out.WriteLineAsync(header);
+                    await context.Console.Out.WriteLineAsync();
+                    await context.Console.Out.WriteLineAsync(SchemaInput.Pretty(schema));
+                }
+
+                return ExitCodes.Success;
+            });
         return command;
     }
 
@@ -180,10 +188,9 @@ internal static class SchemasCommand
         {
             subject, input.File, input.Type, input.References, normalize,
         };
-        context.SetAction(command, async (parse, connection, cancellationToken) =>
+        context.SetAction(command, input.ReadAsync, async (parse, schema, connection, cancellationToken) =>
         {
             var name = parse.GetRequiredValue(subject);
-            var schema = await input.ReadAsync(parse, cancellationToken);
             var registry = Registry(connection);
             var registered = await registry.RegisterAsync(name, schema, parse.GetValue(normalize)).WaitAsync(cancellationToken);
             await context.Console.Out.WriteLineAsync($"Registered subject {registered.Subject} version {registered.Version} with id {registered.Id}.");
@@ -215,25 +222,28 @@ internal static class SchemasCommand
         {
             subject, version, permanent,
         };
-        context.SetAction(command, async (parse, connection, cancellationToken) =>
-        {
-            var name = parse.GetRequiredValue(subject);
-            var hard = parse.GetValue(permanent);
-            var how = hard ? "Permanently deleted" : "Soft-deleted";
-            var registry = Registry(connection);
-            if (parse.GetValue(version) is { } versionText)
+        context.SetAction(
+            command,
+            (parse, _) => Task.FromResult(parse.GetValue(version) is { } versionText ? SchemaInput.ParseVersion(versionText) : (int?)null),
+            async (parse, only, connection, cancellationToken) =>
             {
-                var deleted = await registry.DeleteVersionAsync(name, SchemaInput.ParseVersion(versionText), hard).WaitAsync(cancellationToken);
-                await context.Console.Out.WriteLineAsync($"{how} version {deleted} of subject {name}.");
-            }
-            else
-            {
-                var deleted = await registry.DeleteSubjectAsync(name, hard).WaitAsync(cancellationToken);
-                await context.Console.Out.WriteLineAsync($"{how} subject {name} (version(s) {string.Join(", ", deleted)}).");
-            }
+                var name = parse.GetRequiredValue(subject);
+                var hard = parse.GetValue(permanent);
+                var how = hard ? "Permanently deleted" : "Soft-deleted";
+                var registry = Registry(connection);
+                if (only is { } versionNumber)
+                {
+                    var deleted = await registry.DeleteVersionAsync(name, versionNumber, hard).WaitAsync(cancellationToken);
+                    await context.Console.Out.WriteLineAsync($"{how} version {deleted} of subject {name}.");
+                }
+                else
+                {
+                    var deleted = await registry.DeleteSubjectAsync(name, hard).WaitAsync(cancellationToken);
+                    await context.Console.Out.WriteLineAsync($"{how} subject {name} (version(s) {string.Join(", ", deleted)}).");
+                }
 
-            return ExitCodes.Success;
-        });
+                return ExitCodes.Success;
+            });
         return command;
     }
 
@@ -258,23 +268,26 @@ internal static class SchemasCommand
         {
             subject, input.File, input.Type, input.References, version, normalize,
         };
-        context.SetAction(command, async (parse, connection, cancellationToken) =>
-        {
-            var name = parse.GetRequiredValue(subject);
-            var against = parse.GetValue(version) is { } versionText ? SchemaInput.ParseVersion(versionText) : (int?)null;
-            var schema = await input.ReadAsync(parse, cancellationToken);
-            var registry = Registry(connection);
-            var result = await registry.CheckCompatibilityAsync(name, against, schema, parse.GetValue(normalize)).WaitAsync(cancellationToken);
-            var level = await registry.GetCompatibilityAsync(name).WaitAsync(cancellationToken);
-            var scope = against is { } v ? $"version {SchemaInput.Version(v)} of subject {name}" : $"subject {name}";
-            await context.Console.Out.WriteLineAsync($"{(result.IsCompatible ? "COMPATIBLE" : "INCOMPATIBLE")} with {scope} under {ConfluentNames.Of(level)}.");
-            foreach (var message in result.Messages)
+        context.SetAction(
+            command,
+            async (parse, cancellationToken) =>
+                (Against: parse.GetValue(version) is { } versionText ? SchemaInput.ParseVersion(versionText) : (int?)null, Schema: await input.ReadAsync(parse, cancellationToken)),
+            async (parse, read, connection, cancellationToken) =>
             {
-                await context.Console.Out.WriteLineAsync($"  - {message}");
-            }
+                var name = parse.GetRequiredValue(subject);
+                var (against, schema) = read;
+                var registry = Registry(connection);
+                var result = await registry.CheckCompatibilityAsync(name, against, schema, parse.GetValue(normalize)).WaitAsync(cancellationToken);
+                var level = await registry.GetCompatibilityAsync(name).WaitAsync(cancellationToken);
+                var scope = against is { } v ? $"version {SchemaInput.Version(v)} of subject {name}" : $"subject {name}";
+                await context.Console.Out.WriteLineAsync($"{(result.IsCompatible ? "COMPATIBLE" : "INCOMPATIBLE")} with {scope} under {ConfluentNames.Of(level)}.");
+                foreach (var message in result.Messages)
+                {
+                    await context.Console.Out.WriteLineAsync($"  - {message}");
+                }
 
-            return result.IsCompatible ? ExitCodes.Success : ExitCodes.Failed;
-        });
+                return result.IsCompatible ? ExitCodes.Success : ExitCodes.Failed;
+            });
         return command;
     }
 
