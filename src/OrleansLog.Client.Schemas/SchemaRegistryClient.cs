@@ -72,6 +72,41 @@ public sealed class SchemaRegistryClient
         return GetOrLoadAsync(_versions, (Subject: subject, Version: version), key => _grain.GetVersionAsync(key.Subject, key.Version, deleted: true), cancellationToken);
     }
 
+    /// <summary>
+    /// The schema versions <paramref name="references"/> name, transitively, each fetched once and listed after the versions it references
+    /// itself, so a format can parse them in order (a reference cycle is followed once).
+    /// </summary>
+    internal async Task<List<ReferencedSchema>> GetReferencedAsync(IReadOnlyList<SchemaReference> references, CancellationToken cancellationToken)
+    {
+        var ordered = new List<ReferencedSchema>();
+        var seen = new Dictionary<(string, int), ReferencedSchema?>();
+        async Task VisitAsync(IReadOnlyList<SchemaReference> level)
+        {
+            foreach (var reference in level)
+            {
+                if (seen.TryGetValue((reference.Subject, reference.Version), out var known))
+                {
+                    if (known is not null && !known.Names.Contains(reference.Name))
+                    {
+                        known.Names.Add(reference.Name);
+                    }
+
+                    continue;
+                }
+
+                seen[(reference.Subject, reference.Version)] = null;
+                var referenced = await GetVersionAsync(reference.Subject, reference.Version, cancellationToken).ConfigureAwait(false);
+                await VisitAsync(referenced.Schema.References).ConfigureAwait(false);
+                var entry = new ReferencedSchema(reference, referenced.Schema, [reference.Name]);
+                seen[(reference.Subject, reference.Version)] = entry;
+                ordered.Add(entry);
+            }
+        }
+
+        await VisitAsync(references).ConfigureAwait(false);
+        return ordered;
+    }
+
     /// <summary>The latest version of <paramref name="subject"/>; not cached, since a new version may be registered at any time.</summary>
     public Task<RegisteredSchema> GetLatestSchemaAsync(string subject, CancellationToken cancellationToken = default)
     {

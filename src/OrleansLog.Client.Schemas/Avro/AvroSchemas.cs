@@ -52,26 +52,14 @@ internal static class AvroSchemas
         var names = new SchemaNames();
         if (schema.References.Count > 0)
         {
-            await AddReferencesAsync(registry, schema.References, names, [], what, cancellationToken).ConfigureAwait(false);
+            // Each referenced version's named types join the names the next ones, and the schema itself, may use.
+            foreach (var referenced in await registry.GetReferencedAsync(schema.References, cancellationToken).ConfigureAwait(false))
+            {
+                Parse(referenced.Schema, names, referenced.Which(what));
+            }
         }
 
         return Parse(schema, names, what);
-    }
-
-    private static async Task AddReferencesAsync(
-        SchemaRegistryClient registry, IReadOnlyList<SchemaReference> references, SchemaNames names, HashSet<(string, int)> added, string what, CancellationToken cancellationToken)
-    {
-        foreach (var reference in references)
-        {
-            if (!added.Add((reference.Subject, reference.Version)))
-            {
-                continue;
-            }
-
-            var referenced = await registry.GetVersionAsync(reference.Subject, reference.Version, cancellationToken).ConfigureAwait(false);
-            await AddReferencesAsync(registry, referenced.Schema.References, names, added, what, cancellationToken).ConfigureAwait(false);
-            Parse(referenced.Schema, names, $"{what} references {reference.Subject} version {reference.Version} ('{reference.Name}'), which");
-        }
     }
 
     private static Schema Parse(RegistrySchema schema, SchemaNames names, string what)

@@ -27,7 +27,15 @@ internal static class JsonSchemas
         var references = new Dictionary<string, JsonSchema>(StringComparer.Ordinal);
         if (schema.References.Count > 0)
         {
-            await AddReferencesAsync(registry, schema.References, references, [], what, cancellationToken).ConfigureAwait(false);
+            // Each referenced version is parsed once, with the ones it references already bound to their names, and then bound to every
+            // name it is referenced by.
+            foreach (var referenced in await registry.GetReferencedAsync(schema.References, cancellationToken).ConfigureAwait(false))
+            {
+                var which = referenced.Which(what);
+                ThrowIfNotJson(referenced.Schema, which);
+                var parsed = await ParseAsync(referenced.Schema.Text, references, which, cancellationToken).ConfigureAwait(false);
+                referenced.Names.ForEach(name => references[name] = parsed);
+            }
         }
 
         return await ParseAsync(schema.Text, references, what, cancellationToken).ConfigureAwait(false);
@@ -37,26 +45,6 @@ internal static class JsonSchemas
     /// <exception cref="SchemaSerializationException">The text is not a JSON Schema document.</exception>
     public static Task<JsonSchema> ParseAsync(string text, string what, CancellationToken cancellationToken) =>
         ParseAsync(text, NoReferences, what, cancellationToken);
-
-    // Each referenced version is fetched and parsed once, however many schemas reference it, but every name it is referenced by is bound to
-    // it: two schemas may $ref one version as "address.json" and "addr.json".
-    private static async Task AddReferencesAsync(
-        SchemaRegistryClient registry, IReadOnlyList<SchemaReference> references, Dictionary<string, JsonSchema> parsed, Dictionary<(string, int), JsonSchema> versions, string what, CancellationToken cancellationToken)
-    {
-        foreach (var reference in references)
-        {
-            if (!versions.TryGetValue((reference.Subject, reference.Version), out var schema))
-            {
-                var referenced = await registry.GetVersionAsync(reference.Subject, reference.Version, cancellationToken).ConfigureAwait(false);
-                var which = $"{what} references {reference.Subject} version {reference.Version} ('{reference.Name}'), which";
-                ThrowIfNotJson(referenced.Schema, which);
-                await AddReferencesAsync(registry, referenced.Schema.References, parsed, versions, what, cancellationToken).ConfigureAwait(false);
-                schema = versions[(reference.Subject, reference.Version)] = await ParseAsync(referenced.Schema.Text, parsed, which, cancellationToken).ConfigureAwait(false);
-            }
-
-            parsed[reference.Name] = schema;
-        }
-    }
 
     private static async Task<JsonSchema> ParseAsync(string text, IReadOnlyDictionary<string, JsonSchema> references, string what, CancellationToken cancellationToken)
     {
